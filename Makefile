@@ -1,0 +1,43 @@
+# Two commands on a fresh machine (see README): `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint check bench system-deps clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## System packages the tests need: Graphviz's `dot` and Chromium for the browser tests.
+system-deps:
+	@command -v dot >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Graphviz and Chromium (Debian packages)..."; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq graphviz chromium >/dev/null; }
+
+## The main job: the web app on its embedded defaults (baseline profile, built-in knowledge).
+run: $(STAMP)
+	$(BIN)/pathway serve
+
+## The whole test suite (installs what it needs first).
+test: $(STAMP) system-deps
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/pathway check
+	$(BIN)/pytest -q
+
+check: $(STAMP)
+	$(BIN)/pathway check
+
+lint: $(STAMP)
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run
+
+clean:
+	rm -rf $(VENV) build *.egg-info

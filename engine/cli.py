@@ -1,0 +1,183 @@
+"""`pathway`: the command line, a thin layer over the session API.
+
+    pathway check                      validate knowledge/ and list every problem
+    pathway assess CASE [--json]       explained recommendation for a case file
+    pathway interview                  ask only the questions that matter, one at a time
+    pathway serve                      the web app (main job)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import click
+import yaml
+
+from .answers import AnswerValueError, allowed_text, parse_answer
+from .case_file import case_data, read_case_file
+from .errors import CaseFileError, KnowledgeError
+from .i18n import _
+from .knowledge_base import KnowledgeBase
+from .loader import load_knowledge, read_knowledge
+from .model import Question
+from .report import DISCLAIMER, to_data, to_text
+from .session import UnknownJurisdiction, assess_typed, program_for, reference_moment
+
+EXIT_BAD_INPUT = 2
+knowledge_option = click.option(
+    "--knowledge", "knowledge_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help=_("Knowledge folder (default: the built-in one).")
+)
+
+
+def _load(knowledge_dir: Path | None) -> KnowledgeBase:
+    try:
+        return load_knowledge(knowledge_dir)
+    except KnowledgeError as err:
+        click.echo(_("The knowledge base has {n} problem(s); nothing can be assessed until they are fixed:").format(n=len(err.problems)), err=True)
+        for problem in err.problems:
+            click.echo(f"  {problem}", err=True)
+        sys.exit(1)
+
+
+@click.group()
+def main() -> None:
+    """Justice Pathway: decision support for children associated with terrorist and violent extremist groups."""
+
+
+@main.command()
+@knowledge_option
+def check(knowledge_dir: Path | None) -> None:
+    """Validate the knowledge base and print every problem in one pass."""
+    kb, problems = read_knowledge(knowledge_dir)
+    if problems:
+        click.echo(_("{n} problem(s) found:").format(n=len(problems)))
+        for problem in problems:
+            click.echo(f"  {problem}")
+        sys.exit(1)
+    click.echo(
+        _("Knowledge base OK (version {v}): {r} rules, {q} questions, {m} measures, {s} sources, {j} jurisdictions, {sc} scenarios.").format(
+            v=kb.version, r=len(kb.rules), q=len(kb.questions), m=len(kb.measures), s=len(kb.sources), j=len(kb.jurisdictions), sc=len(kb.scenarios)
+        )
+    )
+
+
+@main.command()
+@click.argument("case", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
+@click.option("--jurisdiction", default=None, help=_("Jurisdiction profile id (overrides the case file)."))
+@knowledge_option
+def assess(case: Path, as_json: bool, jurisdiction: str | None, knowledge_dir: Path | None) -> None:
+    """Explained recommendation for a case file (answers keyed by question id; YAML or JSON)."""
+    kb = _load(knowledge_dir)
+    try:
+        parsed = read_case_file(kb, case, jurisdiction)
+    except CaseFileError as err:
+        click.echo(_("The case file cannot be assessed:"), err=True)
+        for problem in err.problems:
+            click.echo(f"  {problem}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    result = assess_typed(kb, parsed.answers, parsed.jurisdiction, parsed.reference)
+    if as_json:
+        click.echo(json.dumps(to_data(result), indent=2, ensure_ascii=False, default=str))
+    else:
+        click.echo(to_text(result, kb))
+
+
+def _describe(question: Question, number: int) -> list[str]:
+    lines = ["", f"{number}. [{question.decision_point}] {question.text}"]
+    if question.help:
+        lines.append("   " + " ".join(question.help.split()))
+    if question.type in ("choice", "multi_choice"):
+        lines += [f"   {i}) {c.label}  [{c.id}]" for i, c in enumerate(question.choices, 1)]
+        if question.type == "multi_choice":
+            lines.append("   " + _("Several answers: numbers or ids separated by commas; 'none' for none."))
+    lines.append("   " + _("Answer: {allowed}. '?' why this is asked, 'b' back, 'q' stop.").format(allowed=allowed_text(question)))
+    return lines
+
+
+def _raw_from_input(question: Question, text: str):
+    """Accept choice numbers as well as ids."""
+    if question.type == "choice" and text.isdigit() and 1 <= int(text) <= len(question.choices):
+        return question.choices[int(text) - 1].id
+    if question.type == "multi_choice":
+        if text.lower() == "none":
+            return []
+        parts = [p.strip() for p in text.split(",") if p.strip()]
+        return [question.choices[int(p) - 1].id if p.isdigit() and 1 <= int(p) <= len(question.choices) else p for p in parts]
+    return text
+
+
+@main.command()
+@click.option("--jurisdiction", default="baseline", show_default=True, help=_("Jurisdiction profile id."))
+@click.option("--date", "reference", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M"]), default=None, help=_("Reference date (default: now)."))
+@click.option("--save", type=click.Path(dir_okay=False, path_type=Path), default=None, help=_("Write the answers to this case file at the end."))
+@knowledge_option
+def interview(jurisdiction: str, reference: dt.datetime | None, save: Path | None, knowledge_dir: Path | None) -> None:
+    """Ask only the questions that matter, one at a time, then explain the recommendation."""
+    kb = _load(knowledge_dir)
+    try:
+        program_for(kb, jurisdiction)
+    except UnknownJurisdiction as err:
+        click.echo(str(err), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    now = reference_moment(reference)
+    click.echo(DISCLAIMER)
+    answers: dict = {}
+    order: list[str] = []
+    while True:
+        result = assess_typed(kb, answers, jurisdiction, now)
+        upcoming = result.next_question
+        if upcoming is None:
+            break
+        question = upcoming.question
+        click.echo("\n".join(_describe(question, len(order) + 1)))
+        line = sys.stdin.readline()
+        if not line:  # end of input: stop, keeping what was answered
+            click.echo(_("\nInput ended; the result below is provisional."))
+            break
+        text = line.strip()
+        if text == "?":
+            click.echo(_("   Asked because these rules are waiting on the answer:"))
+            for rule_id in upcoming.waiting_rules:
+                rule = kb.rules[rule_id]
+                click.echo(f"   - {rule_id} [{rule.spec.decision_point}] {rule.spec.title}")
+            continue
+        if text.lower() == "b":
+            if order:
+                answers.pop(order.pop())
+            continue
+        if text.lower() == "q":
+            break
+        try:
+            answers[question.id] = parse_answer(question, _raw_from_input(question, text), now)
+        except (AnswerValueError, IndexError) as err:
+            message = str(err.error) if isinstance(err, AnswerValueError) else _("no such choice number")
+            click.echo("   " + _("Not accepted: {message} Please answer again.").format(message=message))
+            continue
+        order.append(question.id)
+    result = assess_typed(kb, answers, jurisdiction, now)
+    click.echo("")
+    click.echo(to_text(result, kb))
+    if save is not None:
+        save.write_text(yaml.safe_dump(case_data(answers, jurisdiction, now, kb.version), sort_keys=False, allow_unicode=True), encoding="utf-8")
+        click.echo(_("Answers written to {path}.").format(path=save))
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@knowledge_option
+def serve(host: str, port: int, knowledge_dir: Path | None) -> None:
+    """Start the web app on its embedded defaults (development server, local address)."""
+    from web import create_app  # imported here: the other commands need no web stack
+
+    app = create_app({"KNOWLEDGE_DIR": str(knowledge_dir) if knowledge_dir else None})
+    click.echo(_("Justice Pathway is running at http://{host}:{port}/ (Ctrl+C to stop).").format(host=host, port=port))
+    app.run(host=host, port=port, debug=False, use_reloader=False)
+
+
+if __name__ == "__main__":
+    main()

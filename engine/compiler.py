@@ -1,0 +1,230 @@
+"""Compile a bound rule base (`Program`) into an experta engine.
+
+Hazards of experta that this compilation makes impossible (each has a test):
+- experta has no truth maintenance, so `NOT(X)` can fire before a later rule derives X. No
+  pattern here is negative: every condition is put in negation normal form, and "X is false" is
+  an explicit fact declared by a generated closure rule once X's rules are all definitely false
+  (three-valued, like `engine.evaluator`). Rules fire by stratum (a salience computed from the
+  dependency graph), which also makes the firing order the same in every process.
+- `OR` would run the action once per matching branch: a rule in disjunctive normal form becomes
+  one experta rule per conjunction, and the action records each knowledge rule once.
+- A `TEST` before the pattern binding its variables never fires: TESTs are always placed last.
+- A misspelt field never matches: fields are question ids checked by `engine.validate`.
+- `True == 1` matches: atoms compare booleans by identity (`conditions.Atom.test`).
+- Combining `&` groups raises `NameError: chain`: one `P` predicate per field, never `&`.
+- Engines share class-level state across threads: every engine gets a class of its own
+  and `engine.session` keeps one engine per thread.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .conditions import Atom, Literal_, negate, to_dnf
+from .experta_compat import AND, MATCH, TEST, Fact, KnowledgeEngine, P, Rule
+from .program import Program
+
+DNF_LIMIT = 64
+STRATUM_SPAN = 100_000
+
+
+class Case(Fact):
+    """All answers of one case, one field per question id, e.g. Case(age_at_conduct=15)."""
+
+
+class Clock(Fact):
+    """The reference moment of the assessment, e.g. Clock(now=datetime(2026, 3, 1, 12, 0))."""
+
+
+class Status(Fact):
+    """Whether a rule definitely applies or definitely does not, e.g. Status(rule='R-DIV-01', value=False)."""
+
+
+class Derived(Fact):
+    """A derived yes/no fact and its value, e.g. Derived(name='below_macr', value=True)."""
+
+
+class Measure(Fact):
+    """A measure concluded by a rule, e.g. Measure(kind='require', id='child_protection_referral')."""
+
+
+class CompileError(Exception):
+    """A rule whose condition is too large to compile; the message says which and what to do."""
+
+
+@dataclass(frozen=True)
+class EngineRun:
+    """What experta concluded for one case."""
+
+    fired: list[str]
+    measures: set[tuple[str, str]]
+    derived: dict[str, bool]
+
+
+def _field_test(literals: list[Literal_]):
+    def test(value):
+        return all(atom.test(value) == polarity for atom, polarity in literals)
+
+    return test
+
+
+def _timed_test(literals: list[Literal_], var: str):
+    def test(**bound):
+        value, now = bound[var], bound["now"]
+        return all(atom.test(value, now) == polarity for atom, polarity in literals)
+
+    # experta passes a TEST only the variables its signature names.
+    kind = inspect.Parameter.KEYWORD_ONLY
+    test.__signature__ = inspect.Signature([inspect.Parameter(var, kind), inspect.Parameter("now", kind)])
+    return test
+
+
+class _Builder:
+    def __init__(self, program: Program):
+        self.program = program
+        self.attrs: dict[str, Any] = {}
+        self.counter = 0
+
+    def dnf(self, condition, what: str) -> list[tuple[Literal_, ...]]:
+        conjunctions = to_dnf(condition, DNF_LIMIT)
+        if conjunctions is None:
+            raise CompileError(f"{what}: the condition expands to more than {DNF_LIMIT} alternatives; split it with a derived fact")
+        return conjunctions
+
+    def patterns(self, conjunction: tuple[Literal_, ...]) -> list:
+        by_field: dict[str, list[Literal_]] = {}
+        others = []
+        for atom, polarity in conjunction:
+            if atom.kind == "rule":
+                others.append(Status(rule=atom.name, value=polarity))
+            elif atom.kind == "fact" and atom.name in self.program.derived:
+                others.append(Derived(name=atom.name, value=polarity))
+            else:
+                by_field.setdefault(atom.name, []).append((atom, polarity))
+        fields, tests = {}, []
+        for name, literals in by_field.items():
+            if any(atom.kind == "elapsed" for atom, _ in literals):
+                var = f"v{len(tests)}"
+                fields[name] = getattr(MATCH, var)
+                tests.append(TEST(_timed_test(literals, var)))
+            else:
+                fields[name] = P(_field_test(literals))
+        patterns = []
+        if fields:
+            patterns.append(Case(**fields))
+        patterns.extend(others)
+        if tests:
+            patterns.append(Clock(now=MATCH.now))
+        return patterns + tests  # TESTs last, after every pattern that binds their variables
+
+    def add(self, conjunctions, salience: int, action) -> None:
+        for conjunction in conjunctions:
+            self.counter += 1
+            patterns = self.patterns(conjunction)
+            condition = AND(*patterns) if len(patterns) > 1 else patterns[0] if patterns else None
+            rule = Rule(condition, salience=salience) if condition is not None else Rule(salience=salience)
+            self.attrs[f"rule_{self.counter}"] = rule(action)
+
+    def negative_needs(self, conjunction_lists) -> tuple[set[str], set[str]]:
+        rules, facts = set(), set()
+        for conjunctions in conjunction_lists:
+            for conjunction in conjunctions:
+                for atom, polarity in conjunction:
+                    if polarity is False and atom.kind == "rule":
+                        rules.add(atom.name)
+                    elif polarity is False and atom.kind == "fact" and atom.name in self.program.derived:
+                        facts.add(atom.name)
+        return rules, facts
+
+    def build(self) -> type:
+        program = self.program
+        strata = program.strata
+        positive = {r.id: self.dnf(program.effective[r.id], r.id) for r in program.ordered_rules}
+        for rule in program.ordered_rules:
+            salience = -(strata[rule.id] * STRATUM_SPAN + rule.order * 10)
+            self.add(positive[rule.id], salience, _concluder(rule.id))
+        # Closure rules, only for what some condition reads as false (to a fixpoint).
+        need_rules, need_facts = self.negative_needs(positive.values())
+        done_rules: set[str] = set()
+        while need_rules - done_rules or any(s not in done_rules for f in need_facts for s in program.derived[f]):
+            for fact in need_facts:
+                need_rules |= set(program.derived[fact])
+            for rule_id in sorted(need_rules - done_rules):
+                done_rules.add(rule_id)
+                rule = program.kb.rules[rule_id]
+                negative = self.dnf(negate(program.effective[rule_id]), f"{rule_id} (closure)")
+                salience = -(strata[rule_id] * STRATUM_SPAN + rule.order * 10 + 5)
+                self.add(negative, salience, _denier(rule_id))
+                more_rules, more_facts = self.negative_needs([negative])
+                need_rules |= more_rules
+                need_facts |= more_facts
+        for fact in sorted(need_facts):
+            setters = program.derived[fact]
+            salience = -(max(strata[s] for s in setters) * STRATUM_SPAN + STRATUM_SPAN - 1)
+            conjunction = tuple((Atom("rule", s), False) for s in setters)
+            self.add([conjunction], salience, _falsifier(fact))
+        return type(f"Engine_{program.profile.id}", (PathwayEngine,), {**self.attrs, "program": program})
+
+
+def _concluder(rule_id: str):
+    def action(engine):
+        engine.conclude(rule_id)
+
+    return action
+
+
+def _denier(rule_id: str):
+    def action(engine):
+        engine.declare(Status(rule=rule_id, value=False))
+
+    return action
+
+
+def _falsifier(fact: str):
+    def action(engine):
+        engine.declare(Derived(name=fact, value=False))
+
+    return action
+
+
+class PathwayEngine(KnowledgeEngine):
+    """Base of the generated engines: records each knowledge rule once, in firing order."""
+
+    program: Program
+
+    def reset(self, **kwargs):
+        self.fired: list[str] = []
+        super().reset(**kwargs)
+
+    def conclude(self, rule_id: str) -> None:
+        if rule_id in self.fired:
+            return
+        self.fired.append(rule_id)
+        spec = self.program.kb.rules[rule_id].spec
+        self.declare(Status(rule=rule_id, value=True))
+        for name in spec.then.set:
+            self.declare(Derived(name=name, value=True))
+        for kind, measure_id in spec.then.measures():
+            self.declare(Measure(kind=kind, id=measure_id))
+
+    def assess(self, answers: Mapping[str, Any], now: dt.datetime) -> EngineRun:
+        """Reset, declare the case, run to quiescence and collect the conclusions."""
+        self.reset()
+        self.declare(Case(**answers), Clock(now=now))
+        self.run()
+        measures, derived = set(), {}
+        for fact in self.facts.values():
+            if isinstance(fact, Measure):
+                measures.add((fact["kind"], fact["id"]))
+            elif isinstance(fact, Derived):
+                derived[fact["name"]] = fact["value"]
+        return EngineRun(list(self.fired), measures, derived)
+
+
+def compile_engine_class(program: Program) -> type:
+    """A new experta engine class for the program (one class per engine: no shared state)."""
+    return _Builder(program).build()

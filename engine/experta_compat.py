@@ -1,0 +1,37 @@
+"""The only module that imports experta, made safe for Python 3.10+ and for case data.
+
+experta 1.9.4 (its last release) pins `frozendict==1.2`, which reads `collections.Mapping`, an
+alias Python 3.10 removed. Re-creating the aliases before the first import lets a plain
+`pip install` keep experta's own pins. Importing experta also calls `logging.basicConfig()`,
+adding a handler to the root logger, and its watchers can log every fact (that is, answers
+about a child): the root logger is restored and experta's loggers are switched off for good.
+"""
+
+from __future__ import annotations
+
+import collections
+import collections.abc
+import logging
+
+for _name in ("Mapping", "MutableMapping", "Sequence", "MutableSequence", "Iterable", "Hashable", "Set", "MutableSet", "Callable"):
+    if not hasattr(collections, _name):
+        setattr(collections, _name, getattr(collections.abc, _name))
+
+_root = logging.getLogger()
+_handlers, _level = list(_root.handlers), _root.level
+
+from experta import AND, MATCH, TEST, Fact, KnowledgeEngine, P, Rule  # noqa: E402
+
+_root.handlers[:] = _handlers
+_root.setLevel(_level)
+_experta_logger = logging.getLogger("experta")
+_experta_logger.handlers[:] = [logging.NullHandler()]
+_experta_logger.propagate = False
+_experta_logger.disabled = True
+for _logger_name in list(logging.root.manager.loggerDict):
+    if _logger_name.startswith("experta."):
+        _child = logging.getLogger(_logger_name)
+        _child.propagate = False
+        _child.disabled = True
+
+__all__ = ["AND", "MATCH", "TEST", "Fact", "KnowledgeEngine", "P", "Rule"]

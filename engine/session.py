@@ -1,0 +1,173 @@
+"""The session API: answers so far -> measures, explanation, next question.
+
+Used by the CLI and the web app alike. It is a pure function of (knowledge base, answers,
+jurisdiction, reference moment): nothing is stored, so a case lives wherever its caller keeps
+it (a file, a signed browser session). experta is the engine of record for the conclusions;
+the direct evaluator decides which questions are still relevant.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .answers import parse_answers
+from .compiler import PathwayEngine, compile_engine_class
+from .errors import AnswerError
+from .evaluator import Evaluation, Relevance, evaluate_case
+from .explanation import MeasureOutcome, TraceStep, measure_outcomes, trace_steps
+from .knowledge_base import KnowledgeBase
+from .model import NotEncoded, Question
+from .program import ParameterUse, Program
+
+DEFAULT_JURISDICTION = "baseline"
+_local = threading.local()
+
+
+class AnswersError(ValueError):
+    """Some answers cannot be accepted; `.errors` lists each with what is allowed."""
+
+    def __init__(self, errors: list[AnswerError]):
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+class UnknownJurisdiction(ValueError):
+    """The jurisdiction profile asked for does not exist."""
+
+
+def program_for(kb: KnowledgeBase, jurisdiction: str) -> Program:
+    """The rule base bound to a profile, built once per knowledge base and profile."""
+    if jurisdiction not in kb.jurisdictions:
+        known = ", ".join(sorted(kb.jurisdictions))
+        raise UnknownJurisdiction(f"unknown jurisdiction '{jurisdiction}' (known: {known})")
+    program = kb.programs.get(jurisdiction)
+    if program is None:
+        program = kb.programs.setdefault(jurisdiction, Program(kb, jurisdiction))
+    return program
+
+
+def engine_for(program: Program) -> PathwayEngine:
+    """This thread's experta engine for the program: built once, reset for every case."""
+    engines = getattr(_local, "engines", None)
+    if engines is None:
+        engines = _local.engines = {}
+    key = (id(program.kb), program.kb.version, program.profile.id)
+    engine = engines.get(key)
+    if engine is None:
+        engine = engines[key] = compile_engine_class(program)()
+    return engine
+
+
+def reference_moment(value: dt.date | dt.datetime | None) -> dt.datetime:
+    """The moment deadlines and elapsed times are measured at (default: now, to the minute)."""
+    if value is None:
+        return dt.datetime.now().replace(second=0, microsecond=0)
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    return dt.datetime.combine(value, dt.time(12, 0))
+
+
+@dataclass(frozen=True)
+class NextQuestion:
+    """The next question to ask, and the undecided rules waiting on its answer."""
+
+    question: Question
+    waiting_rules: list[str]
+
+
+@dataclass
+class Assessment:
+    """Everything known about a case at this point of the interview."""
+
+    jurisdiction: str
+    reference: dt.datetime
+    knowledge_version: str
+    answers: dict[str, Any]
+    measures: list[MeasureOutcome]
+    trace: list[TraceStep]
+    derived: dict[str, bool | None]
+    open_questions: list[NextQuestion]
+    unused_answers: list[str]
+    gaps: list[tuple[ParameterUse, list[str]]]
+    not_encoded: list[NotEncoded]
+    experta_order: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return not self.open_questions
+
+    @property
+    def next_question(self) -> NextQuestion | None:
+        return self.open_questions[0] if self.open_questions else None
+
+    def measures_of(self, kind: str) -> list[MeasureOutcome]:
+        return [m for m in self.measures if m.kind == kind]
+
+    def measure_pairs(self) -> set[tuple[str, str]]:
+        return {(m.kind, m.id) for m in self.measures}
+
+
+def open_questions(kb: KnowledgeBase, program: Program, answers: Mapping[str, Any], now: dt.datetime, evaluation: Evaluation) -> list[NextQuestion]:
+    """Relevant unanswered questions in asking order (decision point, then file order)."""
+    waiting = Relevance(program, answers, now, evaluation).waiting()
+    ids = sorted((q for q in waiting if q in kb.questions and q not in answers), key=kb.question_sort_key)
+    return [NextQuestion(kb.questions[q], waiting[q]) for q in ids]
+
+
+def unused_answers(kb: KnowledgeBase, program: Program, answers: Mapping[str, Any], now: dt.datetime) -> list[str]:
+    """Answers that no longer matter: without them, their question would not be asked."""
+    unused = []
+    for qid in answers:
+        rest = {k: v for k, v in answers.items() if k != qid}
+        waiting = Relevance(program, rest, now, evaluate_case(program, rest, now)).waiting()
+        if qid not in waiting:
+            unused.append(qid)
+    return unused
+
+
+def assess_typed(kb: KnowledgeBase, answers: Mapping[str, Any], jurisdiction: str, now: dt.datetime) -> Assessment:
+    """Assess already-checked answers (see `engine.answers.parse_answers`)."""
+    program = program_for(kb, jurisdiction)
+    answers = dict(answers)
+    run = engine_for(program).assess(answers, now)
+    evaluation = evaluate_case(program, answers, now)
+    derived = {name: run.derived.get(name, evaluation.derived.get(name)) for name in program.derived}
+    steps = trace_steps(program, run.fired, answers, derived)
+    gaps: dict[str, tuple[ParameterUse, list[str]]] = {}
+    for step in steps:
+        for use in step.parameters:
+            if use.differs:
+                gaps.setdefault(use.id, (use, []))[1].append(step.rule_id)
+    return Assessment(
+        jurisdiction=jurisdiction,
+        reference=now,
+        knowledge_version=kb.version,
+        answers=answers,
+        measures=measure_outcomes(program, steps, answers, now),
+        trace=steps,
+        derived=derived,
+        open_questions=open_questions(kb, program, answers, now, evaluation),
+        unused_answers=unused_answers(kb, program, answers, now),
+        gaps=list(gaps.values()),
+        not_encoded=list(kb.not_encoded),
+        experta_order=run.fired,
+    )
+
+
+def assess(
+    kb: KnowledgeBase,
+    answers: Mapping[str, Any],
+    jurisdiction: str = DEFAULT_JURISDICTION,
+    reference: dt.date | dt.datetime | None = None,
+) -> Assessment:
+    """Check raw answers (from a file or a form) and assess them; raise `AnswersError` if any is bad."""
+    now = reference_moment(reference)
+    program_for(kb, jurisdiction)
+    typed, errors = parse_answers(kb.questions, answers, now)
+    if errors:
+        raise AnswersError(errors)
+    return assess_typed(kb, typed, jurisdiction, now)
