@@ -9,7 +9,7 @@ Public API (used by the CLI and the web app):
 from .answers import parse_answers
 from .errors import AnswerError, KnowledgeError, Problem
 from .loader import load_knowledge, read_knowledge
-from .session import Assessment, AnswersError, UnknownJurisdiction, assess
+from .session import AnswersError, Assessment, UnknownJurisdictionError, assess
 
 __all__ = [
     "AnswerError",
@@ -17,7 +17,7 @@ __all__ = [
     "Assessment",
     "KnowledgeError",
     "Problem",
-    "UnknownJurisdiction",
+    "UnknownJurisdictionError",
     "assess",
     "load_knowledge",
     "parse_answers",

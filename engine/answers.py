@@ -160,7 +160,15 @@ def parse_answers(
     for key, value in raw.items():
         question = questions.get(key) if isinstance(key, str) else None
         if question is None:
-            errors.append(AnswerError(str(key), value, "there is no question with this id", "question ids of the knowledge base", suggest(str(key), questions)))
+            errors.append(
+                AnswerError(
+                    str(key),
+                    value,
+                    "there is no question with this id",
+                    "question ids of the knowledge base",
+                    suggest(str(key), questions),
+                )
+            )
             continue
         try:
             typed[key] = parse_answer(question, value, reference)

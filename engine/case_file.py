@@ -50,7 +50,9 @@ class ParsedCase:
 def read_case_text(text: str | bytes, name: str) -> tuple[Any, list[Problem]]:
     """Parse the raw content of a case file (size-limited; UTF-8; YAML or JSON)."""
     if len(text) > MAX_CASE_FILE_BYTES:
-        return None, [Problem(name, None, None, None, f"the file is too large ({len(text)} bytes; at most {MAX_CASE_FILE_BYTES})")]
+        return None, [
+            Problem(name, None, None, None, f"the file is too large ({len(text)} bytes; at most {MAX_CASE_FILE_BYTES})")
+        ]
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8")
@@ -70,12 +72,32 @@ def parse_case(kb: KnowledgeBase, text: str | bytes, name: str, jurisdiction: st
     chosen = jurisdiction or case.jurisdiction or "baseline"
     if chosen not in kb.jurisdictions:
         known = ", ".join(sorted(kb.jurisdictions))
-        raise CaseFileError([Problem(name, line_of(data, ("jurisdiction",)), None, "jurisdiction", f"unknown jurisdiction '{chosen}' (known: {known})")])
+        raise CaseFileError(
+            [
+                Problem(
+                    name,
+                    line_of(data, ("jurisdiction",)),
+                    None,
+                    "jurisdiction",
+                    f"unknown jurisdiction '{chosen}' (known: {known})",
+                )
+            ]
+        )
     reference = reference_moment(case.reference_date)
     typed, errors = parse_answers(kb.questions, case.answers, reference)
     if errors:
         raise CaseFileError(
-            [Problem(name, line_of(data, ("answers", e.question_id)), None, f"answers.{e.question_id}", f"{e.message} (given: {e.given!r}; allowed: {e.allowed})", e.suggestion) for e in errors]
+            [
+                Problem(
+                    name,
+                    line_of(data, ("answers", e.question_id)),
+                    None,
+                    f"answers.{e.question_id}",
+                    f"{e.message} (given: {e.given!r}; allowed: {e.allowed})",
+                    e.suggestion,
+                )
+                for e in errors
+            ]
         )
     return ParsedCase(jurisdiction=chosen, reference=reference, answers=typed)
 
@@ -88,7 +110,9 @@ def read_case_file(kb: KnowledgeBase, path: Path, jurisdiction: str | None = Non
     return parse_case(kb, raw, str(path), jurisdiction)
 
 
-def case_data(answers: dict[str, Any], jurisdiction: str, reference: dt.datetime, knowledge_version: str) -> dict[str, Any]:
+def case_data(
+    answers: dict[str, Any], jurisdiction: str, reference: dt.datetime, knowledge_version: str
+) -> dict[str, Any]:
     """A case as plain data, in the form `parse_case` reads back."""
     return {
         "jurisdiction": jurisdiction,

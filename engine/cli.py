@@ -1,9 +1,9 @@
 """`pathway`: the command line, a thin layer over the session API.
 
-    pathway check                      validate knowledge/ and list every problem
-    pathway assess CASE [--json]       explained recommendation for a case file
-    pathway interview                  ask only the questions that matter, one at a time
-    pathway serve                      the web app (main job)
+pathway check                      validate knowledge/ and list every problem
+pathway assess CASE [--json]       explained recommendation for a case file
+pathway interview                  ask only the questions that matter, one at a time
+pathway serve                      the web app (main job)
 """
 
 from __future__ import annotations
@@ -24,11 +24,15 @@ from .knowledge_base import KnowledgeBase
 from .loader import load_knowledge, read_knowledge
 from .model import Question
 from .report import DISCLAIMER, to_data, to_text
-from .session import UnknownJurisdiction, assess_typed, program_for, reference_moment
+from .session import UnknownJurisdictionError, assess_typed, program_for, reference_moment
 
 EXIT_BAD_INPUT = 2
 knowledge_option = click.option(
-    "--knowledge", "knowledge_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help=_("Knowledge folder (default: the built-in one).")
+    "--knowledge",
+    "knowledge_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help=_("Knowledge folder (default: the built-in one)."),
 )
 
 
@@ -36,7 +40,12 @@ def _load(knowledge_dir: Path | None) -> KnowledgeBase:
     try:
         return load_knowledge(knowledge_dir)
     except KnowledgeError as err:
-        click.echo(_("The knowledge base has {n} problem(s); nothing can be assessed until they are fixed:").format(n=len(err.problems)), err=True)
+        click.echo(
+            _("The knowledge base has {n} problem(s); nothing can be assessed until they are fixed:").format(
+                n=len(err.problems)
+            ),
+            err=True,
+        )
         for problem in err.problems:
             click.echo(f"  {problem}", err=True)
         sys.exit(1)
@@ -58,8 +67,16 @@ def check(knowledge_dir: Path | None) -> None:
             click.echo(f"  {problem}")
         sys.exit(1)
     click.echo(
-        _("Knowledge base OK (version {v}): {r} rules, {q} questions, {m} measures, {s} sources, {j} jurisdictions, {sc} scenarios.").format(
-            v=kb.version, r=len(kb.rules), q=len(kb.questions), m=len(kb.measures), s=len(kb.sources), j=len(kb.jurisdictions), sc=len(kb.scenarios)
+        _(
+            "Knowledge base OK (version {v}): {r} rules, {q} questions, {m} measures, {s} sources, {j} jurisdictions, {sc} scenarios."
+        ).format(
+            v=kb.version,
+            r=len(kb.rules),
+            q=len(kb.questions),
+            m=len(kb.measures),
+            s=len(kb.sources),
+            j=len(kb.jurisdictions),
+            sc=len(kb.scenarios),
         )
     )
 
@@ -94,7 +111,10 @@ def _describe(question: Question, number: int) -> list[str]:
         lines += [f"   {i}) {c.label}  [{c.id}]" for i, c in enumerate(question.choices, 1)]
         if question.type == "multi_choice":
             lines.append("   " + _("Several answers: numbers or ids separated by commas; 'none' for none."))
-    lines.append("   " + _("Answer: {allowed}. '?' why this is asked, 'b' back, 'q' stop.").format(allowed=allowed_text(question)))
+    lines.append(
+        "   "
+        + _("Answer: {allowed}. '?' why this is asked, 'b' back, 'q' stop.").format(allowed=allowed_text(question))
+    )
     return lines
 
 
@@ -106,21 +126,35 @@ def _raw_from_input(question: Question, text: str):
         if text.lower() == "none":
             return []
         parts = [p.strip() for p in text.split(",") if p.strip()]
-        return [question.choices[int(p) - 1].id if p.isdigit() and 1 <= int(p) <= len(question.choices) else p for p in parts]
+        return [
+            question.choices[int(p) - 1].id if p.isdigit() and 1 <= int(p) <= len(question.choices) else p
+            for p in parts
+        ]
     return text
 
 
 @main.command()
 @click.option("--jurisdiction", default="baseline", show_default=True, help=_("Jurisdiction profile id."))
-@click.option("--date", "reference", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M"]), default=None, help=_("Reference date (default: now)."))
-@click.option("--save", type=click.Path(dir_okay=False, path_type=Path), default=None, help=_("Write the answers to this case file at the end."))
+@click.option(
+    "--date",
+    "reference",
+    type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M"]),
+    default=None,
+    help=_("Reference date (default: now)."),
+)
+@click.option(
+    "--save",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help=_("Write the answers to this case file at the end."),
+)
 @knowledge_option
 def interview(jurisdiction: str, reference: dt.datetime | None, save: Path | None, knowledge_dir: Path | None) -> None:
     """Ask only the questions that matter, one at a time, then explain the recommendation."""
     kb = _load(knowledge_dir)
     try:
         program_for(kb, jurisdiction)
-    except UnknownJurisdiction as err:
+    except UnknownJurisdictionError as err:
         click.echo(str(err), err=True)
         sys.exit(EXIT_BAD_INPUT)
     now = reference_moment(reference)
@@ -162,7 +196,10 @@ def interview(jurisdiction: str, reference: dt.datetime | None, save: Path | Non
     click.echo("")
     click.echo(to_text(result, kb))
     if save is not None:
-        save.write_text(yaml.safe_dump(case_data(answers, jurisdiction, now, kb.version), sort_keys=False, allow_unicode=True), encoding="utf-8")
+        save.write_text(
+            yaml.safe_dump(case_data(answers, jurisdiction, now, kb.version), sort_keys=False, allow_unicode=True),
+            encoding="utf-8",
+        )
         click.echo(_("Answers written to {path}.").format(path=save))
 
 

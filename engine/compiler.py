@@ -92,7 +92,9 @@ class _Builder:
     def dnf(self, condition, what: str) -> list[tuple[Literal_, ...]]:
         conjunctions = to_dnf(condition, DNF_LIMIT)
         if conjunctions is None:
-            raise CompileError(f"{what}: the condition expands to more than {DNF_LIMIT} alternatives; split it with a derived fact")
+            raise CompileError(
+                f"{what}: the condition expands to more than {DNF_LIMIT} alternatives; split it with a derived fact"
+            )
         return conjunctions
 
     def patterns(self, conjunction: tuple[Literal_, ...]) -> list:

@@ -179,7 +179,10 @@ class ConditionParser:
 
     def _node(self, raw: Any, loc: tuple) -> Condition | None:
         if not isinstance(raw, dict) or not raw:
-            self._problem(loc, "expected a condition: a mapping such as {fact: ..., lt: ...}, {all: [...]}, {any: [...]} or {not: ...}")
+            self._problem(
+                loc,
+                "expected a condition: a mapping such as {fact: ..., lt: ...}, {all: [...]}, {any: [...]} or {not: ...}",
+            )
             return None
         for key in ("all", "any"):
             if key in raw:
@@ -211,11 +214,17 @@ class ConditionParser:
         extra = [k for k in raw if k not in subject_keys and k not in ops]
         allowed = ["all", "any", "not", "fact", "unknown", "param", *ELAPSED_UNITS, *ATOM_OPS]
         for key in extra:
-            self._problem((*loc, key), f"unexpected key '{key}' in a condition (allowed: {', '.join(allowed)})", suggest(str(key), allowed))
+            self._problem(
+                (*loc, key),
+                f"unexpected key '{key}' in a condition (allowed: {', '.join(allowed)})",
+                suggest(str(key), allowed),
+            )
         if extra:
             return None
         if len(subject_keys) != 1:
-            self._problem(loc, "a test names exactly one of: fact, unknown, param, hours_since, days_since, months_since")
+            self._problem(
+                loc, "a test names exactly one of: fact, unknown, param, hours_since, days_since, months_since"
+            )
             return None
         if len(ops) > 1:
             self._problem(loc, f"one comparison per test, found {', '.join(ops)}; combine tests with 'all'")
@@ -261,7 +270,9 @@ class ConditionParser:
         if isinstance(raw, bool) or (isinstance(raw, str) and op in ("eq", "ne", "includes")):
             return Operand("literal", raw)
         if isinstance(raw, (int, float)):
-            self._problem(loc, f"numbers may not be written in conditions ({raw}); use a jurisdiction parameter: {{param: <id>}}")
+            self._problem(
+                loc, f"numbers may not be written in conditions ({raw}); use a jurisdiction parameter: {{param: <id>}}"
+            )
             return None
         self._problem(loc, f"'{op}' cannot compare with {raw!r}; expected a choice id, true/false or {{param: <id>}}")
         return None

@@ -52,7 +52,9 @@ def _inner_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def problem_from_error(error: dict, model: type[BaseModel], raw: Any, file: str, entry: str | None, prefix: tuple) -> Problem:
+def problem_from_error(
+    error: dict, model: type[BaseModel], raw: Any, file: str, entry: str | None, prefix: tuple
+) -> Problem:
     """Word one pydantic error for the person editing the file."""
     loc = tuple(error["loc"])
     field = ".".join(str(p) for p in (*prefix, *loc)) or None
@@ -77,7 +79,11 @@ def problem_from_error(error: dict, model: type[BaseModel], raw: Any, file: str,
     elif kind == "value_error":
         message = str(error["msg"]).removeprefix("Value error, ")
     else:
-        message = f"{error['msg'].rstrip('.')} (given: {given!r})" if given is not None and not isinstance(given, dict) else error["msg"]
+        message = (
+            f"{error['msg'].rstrip('.')} (given: {given!r})"
+            if given is not None and not isinstance(given, dict)
+            else error["msg"]
+        )
     return Problem(file, line, entry, field, message, suggestion)
 
 
@@ -86,7 +92,15 @@ def validate_entry(model: type[M], raw: Any, file: str, prefix: tuple = ()) -> t
     entry = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
     if not isinstance(raw, dict):
         line = None
-        return None, [Problem(file, line, None, ".".join(map(str, prefix)) or None, f"expected a mapping of keys, found {type(raw).__name__}")]
+        return None, [
+            Problem(
+                file,
+                line,
+                None,
+                ".".join(map(str, prefix)) or None,
+                f"expected a mapping of keys, found {type(raw).__name__}",
+            )
+        ]
     try:
         return model.model_validate(dict(raw)), []
     except ValidationError as err:
@@ -97,7 +111,15 @@ def entries_of(data: Any, key: str, file: str) -> tuple[list[tuple[int, Any]], l
     """The list under the top-level `key` of a file, as (index, raw entry) pairs."""
     if not isinstance(data, LineDict) or set(data) != {key}:
         found = ", ".join(map(str, data)) if isinstance(data, dict) else type(data).__name__
-        return [], [Problem(file, getattr(data, "line", 1), None, key, f"the file must hold exactly one top-level key '{key}:' with a list (found: {found})")]
+        return [], [
+            Problem(
+                file,
+                getattr(data, "line", 1),
+                None,
+                key,
+                f"the file must hold exactly one top-level key '{key}:' with a list (found: {found})",
+            )
+        ]
     items = data[key]
     if not isinstance(items, list):
         return [], [Problem(file, data.key_lines.get(key), None, key, f"'{key}' must be a list")]

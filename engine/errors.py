@@ -40,8 +40,7 @@ class KnowledgeError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
         super().__init__(
-            f"{len(self.problems)} problem(s) in the knowledge base:\n"
-            + "\n".join(f"- {p}" for p in self.problems)
+            f"{len(self.problems)} problem(s) in the knowledge base:\n" + "\n".join(f"- {p}" for p in self.problems)
         )
 
 

@@ -13,14 +13,24 @@ import collections
 import collections.abc
 import logging
 
-for _name in ("Mapping", "MutableMapping", "Sequence", "MutableSequence", "Iterable", "Hashable", "Set", "MutableSet", "Callable"):
+for _name in (
+    "Mapping",
+    "MutableMapping",
+    "Sequence",
+    "MutableSequence",
+    "Iterable",
+    "Hashable",
+    "Set",
+    "MutableSet",
+    "Callable",
+):
     if not hasattr(collections, _name):
         setattr(collections, _name, getattr(collections.abc, _name))
 
 _root = logging.getLogger()
 _handlers, _level = list(_root.handlers), _root.level
 
-from experta import AND, MATCH, TEST, Fact, KnowledgeEngine, P, Rule  # noqa: E402
+from experta import AND, MATCH, TEST, Fact, KnowledgeEngine, P, Rule, watchers  # noqa: E402
 
 _root.handlers[:] = _handlers
 _root.setLevel(_level)
@@ -34,4 +44,4 @@ for _logger_name in list(logging.root.manager.loggerDict):
         _child.propagate = False
         _child.disabled = True
 
-__all__ = ["AND", "MATCH", "TEST", "Fact", "KnowledgeEngine", "P", "Rule"]
+__all__ = ["AND", "MATCH", "TEST", "Fact", "KnowledgeEngine", "P", "Rule", "watchers"]

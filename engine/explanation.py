@@ -94,7 +94,9 @@ def source_views(kb: KnowledgeBase, citations: list[Citation]) -> list[SourceVie
     views = []
     for cite in citations:
         source = kb.sources[cite.id]
-        views.append(SourceView(cite.id, source.title, cite.pinpoint, source.binding_force, cite.verification, cite.text))
+        views.append(
+            SourceView(cite.id, source.title, cite.pinpoint, source.binding_force, cite.verification, cite.text)
+        )
     return views
 
 
@@ -188,5 +190,11 @@ def measure_outcomes(program: Program, steps: list[TraceStep], answers: dict, no
                 tuple(measure.tags),
             )
         )
-    outcomes.sort(key=lambda o: (KIND_ORDER.index(o.kind), kb.decision_points[o.decision_point].order if o.decision_point in kb.decision_points else (99,), o.id))
+    outcomes.sort(
+        key=lambda o: (
+            KIND_ORDER.index(o.kind),
+            kb.decision_points[o.decision_point].order if o.decision_point in kb.decision_points else (99,),
+            o.id,
+        )
+    )
     return outcomes

@@ -63,7 +63,9 @@ class _Reader:
     def files(self, pattern: str) -> list[Path]:
         found = sorted(self.root.glob(pattern))
         if not found:
-            self.problems.append(Problem(self.rel(self.root / pattern), None, None, None, "no such file: the knowledge base needs it"))
+            self.problems.append(
+                Problem(self.rel(self.root / pattern), None, None, None, "no such file: the knowledge base needs it")
+            )
         return found
 
     def read(self, path: Path) -> Any:
@@ -77,7 +79,11 @@ class _Reader:
             return
         if obj.id in container:
             first = self.kb.locations[obj.id]
-            self.problems.append(Problem(file, line, obj.id, "id", f"duplicate id '{obj.id}' (first defined in {first.file}:{first.line})"))
+            self.problems.append(
+                Problem(
+                    file, line, obj.id, "id", f"duplicate id '{obj.id}' (first defined in {first.file}:{first.line})"
+                )
+            )
             return
         container[obj.id] = obj
         self.kb.locations[obj.id] = Located(file, line)
@@ -126,7 +132,15 @@ class _Reader:
             if profile is None:
                 continue
             if profile.id != path.stem:
-                self.problems.append(Problem(file, line_of(data, ("id",)), profile.id, "id", f"the profile id must be the file name '{path.stem}'"))
+                self.problems.append(
+                    Problem(
+                        file,
+                        line_of(data, ("id",)),
+                        profile.id,
+                        "id",
+                        f"the profile id must be the file name '{path.stem}'",
+                    )
+                )
             self.add(self.kb.jurisdictions, profile, file, data.line)
             self.kb.locations[f"{profile.id}.values"] = Located(file, line_of(data, ("values",)))
             for name in data.get("values", {}):
@@ -144,7 +158,9 @@ class _Reader:
                 scenario, problems = validate_entry(Scenario, raw, file, ("scenarios", index))
                 self.problems.extend(problems)
                 if scenario is not None:
-                    self.kb.scenarios.append(ScenarioEntry(scenario, Located(file, data["scenarios"].item_lines[index])))
+                    self.kb.scenarios.append(
+                        ScenarioEntry(scenario, Located(file, data["scenarios"].item_lines[index]))
+                    )
 
 
 def read_knowledge(root: Path | str | None = None) -> tuple[KnowledgeBase, list[Problem]]:

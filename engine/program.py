@@ -49,7 +49,8 @@ class Program:
                 self.exceptions.setdefault(target, []).append(rule.id)
         self.own: dict[str, Condition] = {rid: self._bind(rule.condition) for rid, rule in kb.rules.items()}
         self.effective: dict[str, Condition] = {
-            rid: conjoin([self.own[rid], *(negate(rule_ref(b)) for b in self.exceptions.get(rid, []))]) for rid in kb.rules
+            rid: conjoin([self.own[rid], *(negate(rule_ref(b)) for b in self.exceptions.get(rid, []))])
+            for rid in kb.rules
         }
 
     def _value(self, operand: Operand):

@@ -76,7 +76,9 @@ def to_data(assessment: Assessment) -> dict[str, Any]:
                 "decision_point": step.decision_point,
                 "stratum": step.stratum,
                 "facts": {use.id: answer_to_data(use.value) for use in step.facts},
-                "parameters": [{"id": p.id, "national": p.national, "international": p.international} for p in step.parameters],
+                "parameters": [
+                    {"id": p.id, "national": p.national, "international": p.international} for p in step.parameters
+                ],
                 "sets": step.sets,
                 "concludes": [{"kind": k, "measure": m} for k, m in step.conclusions],
                 "sources": [_source_data(s) for s in step.sources],
@@ -87,7 +89,10 @@ def to_data(assessment: Assessment) -> dict[str, Any]:
             {"parameter": use.id, "national": use.national, "international": use.international, "rules": rules}
             for use, rules in assessment.gaps
         ],
-        "open_questions": [{"id": q.question.id, "text": q.question.text, "waiting_rules": q.waiting_rules} for q in assessment.open_questions],
+        "open_questions": [
+            {"id": q.question.id, "text": q.question.text, "waiting_rules": q.waiting_rules}
+            for q in assessment.open_questions
+        ],
         "answers_no_longer_relevant": assessment.unused_answers,
         "left_to_judgement": [{"id": n.id, "title": n.title, "why": n.why} for n in assessment.not_encoded],
     }
@@ -106,10 +111,18 @@ def to_text(assessment: Assessment, kb: KnowledgeBase) -> str:
     """The explained recommendation as plain text (CLI)."""
     profile = kb.jurisdictions[assessment.jurisdiction]
     out = [_wrap(DISCLAIMER, ""), ""]
-    out.append(_("Jurisdiction: {name} ({id}) · reference date {date} · knowledge version {version}").format(
-        name=profile.name, id=profile.id, date=assessment.reference.strftime("%Y-%m-%d %H:%M"), version=assessment.knowledge_version))
+    out.append(
+        _("Jurisdiction: {name} ({id}) · reference date {date} · knowledge version {version}").format(
+            name=profile.name,
+            id=profile.id,
+            date=assessment.reference.strftime("%Y-%m-%d %H:%M"),
+            version=assessment.knowledge_version,
+        )
+    )
     if not assessment.complete:
-        out.append(_("PROVISIONAL: {n} relevant question(s) are still unanswered.").format(n=len(assessment.open_questions)))
+        out.append(
+            _("PROVISIONAL: {n} relevant question(s) are still unanswered.").format(n=len(assessment.open_questions))
+        )
     for kind, heading in KIND_HEADINGS.items():
         measures = assessment.measures_of(kind)
         if not measures:
@@ -128,7 +141,12 @@ def to_text(assessment: Assessment, kb: KnowledgeBase) -> str:
         out += ["", _("NATIONAL LAW AND THE INTERNATIONAL STANDARD DIFFER")]
         for use, rules in assessment.gaps:
             title = kb.parameters[use.id].title
-            out.append(f"  - {title}: " + _("national {n}, international {i} (rules {r})").format(n=use.national, i=use.international, r=", ".join(rules)))
+            out.append(
+                f"  - {title}: "
+                + _("national {n}, international {i} (rules {r})").format(
+                    n=use.national, i=use.international, r=", ".join(rules)
+                )
+            )
     out += ["", _("WHY (rules applied, in order)")]
     for step in assessment.trace:
         out.append(f"  {step.rule_id} [{step.decision_point}] {step.title}")

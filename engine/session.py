@@ -35,7 +35,7 @@ class AnswersError(ValueError):
         super().__init__("\n".join(str(e) for e in errors))
 
 
-class UnknownJurisdiction(ValueError):
+class UnknownJurisdictionError(ValueError):
     """The jurisdiction profile asked for does not exist."""
 
 
@@ -43,7 +43,7 @@ def program_for(kb: KnowledgeBase, jurisdiction: str) -> Program:
     """The rule base bound to a profile, built once per knowledge base and profile."""
     if jurisdiction not in kb.jurisdictions:
         known = ", ".join(sorted(kb.jurisdictions))
-        raise UnknownJurisdiction(f"unknown jurisdiction '{jurisdiction}' (known: {known})")
+        raise UnknownJurisdictionError(f"unknown jurisdiction '{jurisdiction}' (known: {known})")
     program = kb.programs.get(jurisdiction)
     if program is None:
         program = kb.programs.setdefault(jurisdiction, Program(kb, jurisdiction))
@@ -111,7 +111,9 @@ class Assessment:
         return {(m.kind, m.id) for m in self.measures}
 
 
-def open_questions(kb: KnowledgeBase, program: Program, answers: Mapping[str, Any], now: dt.datetime, evaluation: Evaluation) -> list[NextQuestion]:
+def open_questions(
+    kb: KnowledgeBase, program: Program, answers: Mapping[str, Any], now: dt.datetime, evaluation: Evaluation
+) -> list[NextQuestion]:
     """Relevant unanswered questions in asking order (decision point, then file order)."""
     waiting = Relevance(program, answers, now, evaluation).waiting()
     ids = sorted((q for q in waiting if q in kb.questions and q not in answers), key=kb.question_sort_key)

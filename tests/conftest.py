@@ -1,0 +1,35 @@
+"""Shared fixtures: the real knowledge base (loaded once) and the small fixture knowledge base."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from engine import load_knowledge
+from engine.knowledge_base import KnowledgeBase
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SMALL = FIXTURES / "small"
+
+
+@pytest.fixture(scope="session")
+def kb() -> KnowledgeBase:
+    """The shipped knowledge base."""
+    return load_knowledge()
+
+
+@pytest.fixture(scope="session")
+def small_kb() -> KnowledgeBase:
+    """A six-rule knowledge base for engine tests that must not depend on the law."""
+    return load_knowledge(SMALL)
+
+
+def small_copy_with(tmp_path: Path, overlay: str | None = None) -> Path:
+    """A copy of the small knowledge base with the files of `fixtures/broken/<overlay>` laid over it."""
+    target = tmp_path / "knowledge"
+    shutil.copytree(SMALL, target)
+    if overlay:
+        shutil.copytree(FIXTURES / "broken" / overlay, target, dirs_exist_ok=True)
+    return target
