@@ -1,0 +1,143 @@
+"""Legal invariants that must hold for every case, checked on generated cases (hypothesis).
+
+Each property restates a point of the standards independently of the rules that implement it,
+so a rule change that breaks the law is caught even when no scenario covers it.
+"""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from engine.conditions import UNKNOWN
+from engine.session import assess_typed
+from tests.case_generation import NOW, answer_sets
+
+EXAMPLES = settings(
+    max_examples=400,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+PROHIBITED_OUTCOMES = {
+    "death_penalty",
+    "life_imprisonment_without_release",
+    "corporal_punishment",
+    "mandatory_minimum_sentence",
+}
+ALWAYS_IN_SCOPE = {"child_protection_referral", "reintegration_plan", "child_justice_pathway"}
+
+
+def below_macr(answers: dict, macr: int) -> bool | None:
+    """Below the MACR at the time of the conduct, with the benefit of the doubt (GC24 paras 20, 23-24)."""
+    age = answers.get("age_at_conduct")
+    if age is None:
+        return None
+    if age is not UNKNOWN:
+        return age < macr
+    lowest = answers.get("age_lowest_plausible")
+    if lowest is None:
+        return None
+    return lowest is UNKNOWN or lowest < macr
+
+
+def treated_as_child(answers: dict, majority: int) -> bool | None:
+    age = answers.get("age_at_conduct")
+    if age is None:
+        return None
+    return age is UNKNOWN or age < majority
+
+
+def _assess(kb, answers, jurisdiction):
+    return assess_typed(kb, answers, jurisdiction, NOW)
+
+
+def jurisdictions(kb):
+    return st.sampled_from(sorted(kb.jurisdictions))
+
+
+def test_the_property_measures_exist(kb):
+    assert PROHIBITED_OUTCOMES | ALWAYS_IN_SCOPE | {
+        "prosecution",
+        "diversion",
+        "pretrial_detention",
+        "custodial_sentence",
+    } <= set(kb.measures)
+    assert {m for m in kb.measures if "prohibited_outcome" in kb.measures[m].tags} >= PROHIBITED_OUTCOMES
+
+
+@given(data=st.data())
+@EXAMPLES
+def test_prohibited_outcomes_are_only_ever_prohibited(kb, data):
+    jurisdiction = data.draw(jurisdictions(kb))
+    result = _assess(kb, data.draw(answer_sets(kb)), jurisdiction)
+    for measure in result.measures:
+        if "prohibited_outcome" in measure.tags or measure.id in PROHIBITED_OUTCOMES:
+            assert measure.kind == "prohibit", (measure.id, measure.kind, measure.rules)
+
+
+@given(data=st.data())
+@EXAMPLES
+def test_below_the_macr_nothing_criminal_is_recommended_or_required(kb, data):
+    jurisdiction = data.draw(jurisdictions(kb))
+    answers = data.draw(answer_sets(kb))
+    if below_macr(answers, kb.jurisdictions[jurisdiction].values["macr"]) is not True:
+        return
+    result = _assess(kb, answers, jurisdiction)
+    for measure in result.measures:
+        if "criminal_process" in measure.tags:
+            assert measure.kind in ("prohibit", "flag"), (measure.id, measure.kind, measure.rules, answers)
+
+
+@given(data=st.data())
+@EXAMPLES
+def test_unknown_age_gets_the_benefit_of_the_doubt(kb, data):
+    jurisdiction = data.draw(jurisdictions(kb))
+    answers = {**data.draw(answer_sets(kb, partial=False)), "age_at_conduct": UNKNOWN}
+    result = _assess(kb, answers, jurisdiction)
+    pairs = result.measure_pairs()
+    assert ("require", "child_justice_pathway") in pairs
+    assert not any(k in ("recommend", "require") and "adult" in m for k, m in pairs), pairs
+
+
+@given(data=st.data())
+@EXAMPLES
+def test_every_child_gets_protection_referral_and_reintegration_plan(kb, data):
+    jurisdiction = data.draw(jurisdictions(kb))
+    answers = data.draw(answer_sets(kb, partial=False))
+    majority = kb.jurisdictions[jurisdiction].values["age_of_majority"]
+    if treated_as_child(answers, majority) is not True:
+        return
+    pairs = _assess(kb, answers, jurisdiction).measure_pairs()
+    for measure_id in ALWAYS_IN_SCOPE:
+        assert ("require", measure_id) in pairs, (measure_id, answers)
+
+
+@given(data=st.data())
+@EXAMPLES
+def test_every_measure_cites_a_resolving_source_and_nothing_is_both_advised_and_prohibited(kb, data):
+    jurisdiction = data.draw(jurisdictions(kb))
+    result = _assess(kb, data.draw(answer_sets(kb)), jurisdiction)
+    for measure in result.measures:
+        assert measure.sources, measure.id
+        assert all(view.id in kb.sources for view in measure.sources)
+    prohibited = {m.id for m in result.measures_of("prohibit")}
+    advised = {m.id for m in result.measures if m.kind in ("require", "recommend")}
+    assert not prohibited & advised, prohibited & advised
+
+
+@given(data=st.data())
+@EXAMPLES
+def test_the_order_of_answers_never_changes_the_result(kb, data):
+    jurisdiction = data.draw(jurisdictions(kb))
+    answers = data.draw(answer_sets(kb))
+    order = data.draw(st.permutations(sorted(answers)))
+    given_so_far: dict = {}
+    for question_id in order:  # the same engine, reused step by step as in an interview
+        given_so_far[question_id] = answers[question_id]
+        _assess(kb, given_so_far, jurisdiction)
+    stepwise = _assess(kb, given_so_far, jurisdiction)
+    fresh = _assess(kb, dict(sorted(answers.items())), jurisdiction)
+    assert stepwise.measure_pairs() == fresh.measure_pairs()
+    assert [s.rule_id for s in stepwise.trace] == [s.rule_id for s in fresh.trace]
+    assert [q.question.id for q in stepwise.open_questions] == [q.question.id for q in fresh.open_questions]
