@@ -37,7 +37,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks.run
+	$(BIN)/pathway bench --cases 2000 --out bench-results/latest.json
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -117,10 +117,12 @@ class Atom:
             return f"'{self.name}' is true"
         if self.kind == "param":
             return f"the national parameter '{self.name}' is true"
-        subject = {
-            "param_compare": f"the national parameter '{self.name}'",
-            "elapsed": f"the time since '{self.name}' in {self.unit.split('_')[0]}",
-        }.get(self.kind, f"'{self.name}'")
+        if self.kind == "param_compare":
+            subject = f"the national parameter '{self.name}'"
+        elif self.kind == "elapsed":
+            subject = f"the time since '{self.name}' in {self.unit.split('_')[0]}"
+        else:
+            subject = f"'{self.name}'"
         return f"{subject} {OP_WORDS[self.op]} {self.operand.text()}"
 
 

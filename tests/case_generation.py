@@ -1,86 +1,13 @@
-"""Generate cases from any knowledge base: random answers, interview walks, hypothesis strategies.
-
-Numbers and dates are drawn mostly around the thresholds the jurisdiction profiles use
-(every integer parameter value and its neighbours), so the generated cases cross every
-boundary a rule can test.
-"""
+"""Hypothesis strategies over the answers of any knowledge base (values from engine.generate)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import random
-
 from hypothesis import strategies as st
 
-from engine.conditions import UNKNOWN
+from engine.generate import NOW, candidate_values, random_full_case, random_walk_case
 from engine.knowledge_base import KnowledgeBase
-from engine.model import Question
-from engine.session import assess_typed
 
-NOW = dt.datetime(2026, 3, 1, 12, 0)
-
-
-def thresholds(kb: KnowledgeBase) -> list[int]:
-    """Every integer parameter value in any profile, with its neighbours."""
-    values = {
-        v
-        for p in kb.jurisdictions.values()
-        for v in p.values.values()
-        if isinstance(v, int) and not isinstance(v, bool)
-    }
-    return sorted({n + d for n in values for d in (-1, 0, 1)})
-
-
-def candidate_values(kb: KnowledgeBase, question: Question) -> list:
-    """A finite list of answers that covers every boundary the rules can test."""
-    values: list = []
-    kind = question.type
-    if kind == "yes_no":
-        values = [True, False]
-    elif kind == "choice":
-        values = question.choice_ids
-    elif kind == "multi_choice":
-        ids = question.choice_ids
-        values = [frozenset(), *(frozenset({c}) for c in ids), frozenset(ids[::2]), frozenset(ids)]
-    elif kind == "integer":
-        near = [t for t in thresholds(kb) if question.min <= t <= question.max]
-        values = sorted({question.min, question.max, *near})
-    else:
-        offsets = sorted({0, 1, 2, *(t for t in thresholds(kb) if 0 < t < 400)})
-        moments = []
-        for days in offsets:
-            for hours in (0, 1):
-                moment = NOW - dt.timedelta(days=days, hours=hours * 13)
-                moments.append(moment if kind == "datetime" else moment.date())
-        for months in (m for m in thresholds(kb) if 0 < m <= 12):
-            for shift in (-1, 0, 1):
-                moment = months_before(NOW, months) + dt.timedelta(days=shift)
-                moments.append(moment if kind == "datetime" else moment.date())
-        values = sorted(set(moments))
-    if question.allow_unknown:
-        values = [*values, UNKNOWN]
-    return values
-
-
-def months_before(moment: dt.datetime, months: int) -> dt.datetime:
-    """The same day and time `months` calendar months earlier (day capped at 28)."""
-    year, month = divmod(moment.year * 12 + moment.month - 1 - months, 12)
-    return moment.replace(year=year, month=month + 1, day=min(moment.day, 28))
-
-
-def random_full_case(kb: KnowledgeBase, rng: random.Random) -> dict:
-    """Every question answered at random (a complete case by construction)."""
-    return {qid: rng.choice(candidate_values(kb, q)) for qid, q in kb.questions.items()}
-
-
-def random_walk_case(kb: KnowledgeBase, rng: random.Random, jurisdiction: str) -> dict:
-    """Answer the interview's next question at random until it is complete."""
-    answers: dict = {}
-    while True:
-        upcoming = assess_typed(kb, answers, jurisdiction, NOW).next_question
-        if upcoming is None:
-            return answers
-        answers[upcoming.question.id] = rng.choice(candidate_values(kb, upcoming.question))
+__all__ = ["NOW", "answer_sets", "random_full_case", "random_walk_case"]
 
 
 def answer_sets(kb: KnowledgeBase, partial: bool = True) -> st.SearchStrategy[dict]:

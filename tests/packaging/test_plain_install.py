@@ -19,13 +19,21 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_plain_pip_install_imports_experta_and_assesses_a_case(tmp_path):
     source = tmp_path / "src"
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".venv", ".git", "__pycache__", "*.egg-info", "build", ".pytest_cache", ".hypothesis", ".ruff_cache"))
+    shutil.copytree(
+        ROOT,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".venv", ".git", "__pycache__", "*.egg-info", "build", ".pytest_cache", ".hypothesis", ".ruff_cache"
+        ),
+    )
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = venv / "bin" / "python"
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     subprocess.run([str(python), "-m", "pip", "install", "--quiet", str(source)], check=True, env=env, cwd=tmp_path)
-    pins = subprocess.run([str(python), "-m", "pip", "show", "frozendict"], check=True, capture_output=True, text=True, env=env).stdout
+    pins = subprocess.run(
+        [str(python), "-m", "pip", "show", "frozendict"], check=True, capture_output=True, text=True, env=env
+    ).stdout
     assert "Version: 1.2" in pins  # experta's own pin was kept
     script = (
         "import engine.experta_compat as e\n"
@@ -41,8 +49,12 @@ def test_plain_pip_install_imports_experta_and_assesses_a_case(tmp_path):
         "kb = api.load_knowledge()\n"
         "print(len(kb.rules), api.assess(kb, {}).next_question.question.id)\n"
     )
-    done = subprocess.run([str(python), "-c", script], check=True, capture_output=True, text=True, env=env, cwd=tmp_path)
+    done = subprocess.run(
+        [str(python), "-c", script], check=True, capture_output=True, text=True, env=env, cwd=tmp_path
+    )
     rules, first_question = done.stdout.split()
     assert int(rules) > 0 and first_question
-    check = subprocess.run([str(venv / "bin" / "pathway"), "check"], capture_output=True, text=True, env=env, cwd=tmp_path)
+    check = subprocess.run(
+        [str(venv / "bin" / "pathway"), "check"], capture_output=True, text=True, env=env, cwd=tmp_path
+    )
     assert check.returncode == 0, check.stdout + check.stderr
