@@ -206,7 +206,9 @@ def interview(jurisdiction: str, reference: dt.datetime | None, save: Path | Non
 @main.command()
 @click.option("--cases", default=1000, show_default=True, help=_("Generated cases per path."))
 @click.option("--jurisdiction", default="baseline", show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help=_("Also write the figures as JSON."))
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help=_("Also write the figures as JSON.")
+)
 @knowledge_option
 def bench(cases: int, jurisdiction: str, out: Path | None, knowledge_dir: Path | None) -> None:
     """Print benchmark figures (min / median / p95 per case, ratio to direct evaluation)."""
