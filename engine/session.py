@@ -121,14 +121,16 @@ def open_questions(
 
 
 def unused_answers(kb: KnowledgeBase, program: Program, answers: Mapping[str, Any], now: dt.datetime) -> list[str]:
-    """Answers that no longer matter: without them, their question would not be asked."""
-    unused = []
-    for qid in answers:
-        rest = {k: v for k, v in answers.items() if k != qid}
-        waiting = Relevance(program, rest, now, evaluate_case(program, rest, now)).waiting()
-        if qid not in waiting:
-            unused.append(qid)
-    return unused
+    """Answers the interview would not ask for now: replay it, taking each next question's answer."""
+    replayed: dict[str, Any] = {}
+    while True:
+        evaluation = evaluate_case(program, replayed, now)
+        pending = [q for q in open_questions(kb, program, replayed, now, evaluation) if q.question.id in answers]
+        if not pending:
+            break
+        question_id = pending[0].question.id
+        replayed[question_id] = answers[question_id]
+    return [qid for qid in answers if qid not in replayed]
 
 
 def assess_typed(kb: KnowledgeBase, answers: Mapping[str, Any], jurisdiction: str, now: dt.datetime) -> Assessment:

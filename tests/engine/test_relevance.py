@@ -1,0 +1,66 @@
+"""Only the questions that matter are asked; "why" names the rules waiting; stale answers are named."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from engine.conditions import UNKNOWN
+from engine.session import assess_typed
+
+NOW = dt.datetime(2026, 3, 1, 12, 0)
+
+
+def asked(kb, answers, jurisdiction="baseline"):
+    return [q.question.id for q in assess_typed(kb, answers, jurisdiction, NOW).open_questions]
+
+
+def test_the_first_question_follows_decision_point_order(small_kb):
+    assert asked(small_kb, {})[0] == "age_at_conduct"
+
+
+def test_questions_that_cannot_change_any_rule_are_not_asked(small_kb):
+    # Below the MACR the diversion and prosecution rules are decided (false), and the alleged
+    # violence already decides R-SAFE-01: whether the child admits the facts changes nothing.
+    assert "admits_facts" in asked(small_kb, {"age_at_conduct": 15, "conduct": "violence"})
+    assert asked(small_kb, {"age_at_conduct": 12, "conduct": "violence"}) == ["arrest_datetime"]
+
+
+def test_why_lists_the_undecided_rules_waiting_on_the_answer(small_kb):
+    result = assess_typed(small_kb, {"age_at_conduct": 15}, "baseline", NOW)
+    why = {q.question.id: q.waiting_rules for q in result.open_questions}
+    assert set(why["admits_facts"]) == {"R-DIV-01", "R-PROS-01", "R-SAFE-01"}
+    assert why["arrest_datetime"] == ["R-PTD-01"]
+
+
+def test_complete_when_every_rule_is_decided(small_kb):
+    answers = {"age_at_conduct": 12, "conduct": "violence", "arrest_datetime": dt.datetime(2026, 3, 1, 8, 0)}
+    result = assess_typed(small_kb, answers, "baseline", NOW)
+    assert result.complete and result.next_question is None
+
+
+def test_answers_that_no_longer_apply_are_named_not_dropped(small_kb):
+    answers = {"age_at_conduct": 12, "admits_facts": True, "conduct": "violence"}
+    result = assess_typed(small_kb, answers, "baseline", NOW)
+    assert result.unused_answers == ["conduct"]  # the child admits: R-SAFE-01 no longer needs the conduct
+    assert result.answers["conduct"] == "violence"
+
+
+def test_unknown_age_is_a_final_answer_that_gives_the_benefit_of_the_doubt(small_kb):
+    result = assess_typed(small_kb, {"age_at_conduct": UNKNOWN}, "baseline", NOW)
+    assert ("require", "no_criminal_proceedings") in result.measure_pairs()
+    assert "age_at_conduct" not in [q.question.id for q in result.open_questions]
+
+
+def test_national_and_international_values_are_both_shown_where_they_differ(small_kb):
+    result = assess_typed(small_kb, {"age_at_conduct": 13}, "lowland", NOW)
+    gaps = {use.id: (use.national, use.international, rules) for use, rules in result.gaps}
+    assert gaps["macr"] == (12, 14, ["R-MACR-02"])
+
+
+def test_deadline_is_computed_from_the_answer_and_the_profile(small_kb):
+    answers = {"age_at_conduct": 15, "conduct": "violence", "arrest_datetime": dt.datetime(2026, 2, 27, 10, 0)}
+    baseline = assess_typed(small_kb, answers, "baseline", NOW)
+    lowland = assess_typed(small_kb, answers, "lowland", NOW)
+    due = {r.jurisdiction: next(m.deadline for m in r.measures if m.id == "appearance_before_judge") for r in (baseline, lowland)}
+    assert due["baseline"].due == dt.datetime(2026, 2, 28, 10, 0) and due["baseline"].exceeded
+    assert due["lowland"].due == dt.datetime(2026, 3, 1, 10, 0) and due["lowland"].exceeded

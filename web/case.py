@@ -1,0 +1,123 @@
+"""The case in the browser session, and the engine calls the views make on it.
+
+A case is the jurisdiction profile, the reference moment, the answers (in the order they were
+given) and an optional note. It lives only in the signed session cookie, as plain data; the
+server keeps nothing. Every reasoning step (which question is next, what applies, what no
+longer applies) is the engine's: this module only carries answers to it and back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app, session
+
+from engine.answers import AnswerValueError, answer_to_data, parse_answer
+from engine.knowledge_base import KnowledgeBase
+from engine.session import Assessment, NextQuestion, assess_typed
+
+SESSION_KEY = "case"
+MOMENT_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+@dataclass
+class Case:
+    """One case as the views see it: typed answers in the order they were given."""
+
+    jurisdiction: str
+    reference: dt.datetime
+    answers: dict[str, Any] = field(default_factory=dict)
+    note: str = ""
+    dropped: list[str] = field(default_factory=list)  # answers the current knowledge base no longer accepts
+
+    def assess(self, kb: KnowledgeBase, without: str | None = None) -> Assessment:
+        answers = {k: v for k, v in self.answers.items() if k != without}
+        return assess_typed(kb, answers, self.jurisdiction, self.reference)
+
+
+def knowledge() -> KnowledgeBase:
+    """The knowledge base this app was created with."""
+    return current_app.extensions["pathway_kb"]
+
+
+def start_case(jurisdiction: str, reference: dt.datetime) -> Case:
+    case = Case(jurisdiction, reference)
+    save_case(case)
+    return case
+
+
+def load_case() -> Case | None:
+    """The case of this browser session, if one was started (answers re-checked against the knowledge base)."""
+    data = session.get(SESSION_KEY)
+    if not isinstance(data, dict):
+        return None
+    kb = knowledge()
+    jurisdiction = data.get("j")
+    if jurisdiction not in kb.jurisdictions:
+        return None
+    try:
+        reference = dt.datetime.strptime(data.get("r", ""), MOMENT_FORMAT)
+    except (TypeError, ValueError):
+        return None
+    case = Case(jurisdiction, reference, note=str(data.get("n", "")))
+    for item in data.get("a", []):
+        if not (isinstance(item, list) and len(item) == 2 and item[0] in kb.questions):
+            continue
+        try:
+            case.answers[item[0]] = parse_answer(kb.questions[item[0]], item[1], reference)
+        except AnswerValueError:
+            case.dropped.append(item[0])
+    return case
+
+
+def save_case(case: Case) -> None:
+    """Write the case into the session as compact plain data (a list keeps the answering order)."""
+    session[SESSION_KEY] = {
+        "j": case.jurisdiction,
+        "r": case.reference.strftime(MOMENT_FORMAT),
+        "a": [[qid, answer_to_data(value)] for qid, value in case.answers.items()],
+        "n": case.note,
+    }
+    session.permanent = True
+
+
+def clear_case() -> None:
+    session.clear()
+
+
+def question_state(kb: KnowledgeBase, case: Case, question_id: str) -> NextQuestion | None:
+    """The question as the engine would ask it now (with the rules waiting on it), or None if it does not apply."""
+    without = case.assess(kb, without=question_id)
+    return next((q for q in without.open_questions if q.question.id == question_id), None)
+
+
+def path(kb: KnowledgeBase, case: Case, assessment: Assessment) -> list[str]:
+    """The questions this case went through, in the order they were answered, without those no longer relevant."""
+    return [q for q in case.answers if q not in assessment.unused_answers]
+
+
+def previous_question(kb: KnowledgeBase, case: Case, assessment: Assessment, question_id: str) -> str | None:
+    """Where the back link of a question page goes: the answered question before it on the path."""
+    steps = path(kb, case, assessment)
+    if question_id in steps:
+        index = steps.index(question_id)
+        return steps[index - 1] if index > 0 else None
+    return steps[-1] if steps else None
+
+
+def following_question(kb: KnowledgeBase, case: Case, assessment: Assessment, question_id: str) -> str | None:
+    """Where to go after answering: the engine's next open question, else the next answered one on the path."""
+    if assessment.next_question is not None:
+        return assessment.next_question.question.id
+    steps = path(kb, case, assessment)
+    if question_id in steps and steps.index(question_id) + 1 < len(steps):
+        return steps[steps.index(question_id) + 1]
+    return None
+
+
+def progress(kb: KnowledgeBase, decision_point: str) -> tuple[int, int]:
+    """(position, count) of a decision point among those that have questions."""
+    points = sorted({q.decision_point for q in kb.questions.values()}, key=lambda p: kb.decision_points[p].order)
+    return points.index(decision_point) + 1, len(points)

@@ -1,0 +1,141 @@
+"""Forms. Fixed forms are Flask-WTF classes (CSRF included); a question's answer is read from the
+form here and checked by the engine's own parser, so the web and the CLI accept the same answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext, lazy_gettext
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from werkzeug.datastructures import MultiDict
+from wtforms import DateField, RadioField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+from engine.answers import AnswerValueError, parse_answer
+from engine.conditions import UNKNOWN
+from engine.errors import AnswerError
+from engine.model import Question
+
+from .config import NOTE_MAX_CHARS
+
+UNKNOWN_VALUE = "unknown"
+
+
+class StartForm(FlaskForm):
+    """Start a case: jurisdiction profile and reference date."""
+
+    jurisdiction = RadioField(
+        lazy_gettext("Jurisdiction profile"),
+        validators=[InputRequired(message=lazy_gettext("Select a jurisdiction profile"))],
+    )
+    reference_date = DateField(
+        lazy_gettext("Reference date"),
+        validators=[InputRequired(message=lazy_gettext("Enter the reference date"))],
+        format="%Y-%m-%d",
+    )
+
+    def validate_reference_date(self, field: DateField) -> None:
+        if field.data is not None and not dt.date(1990, 1, 1) <= field.data <= dt.date(2100, 12, 31):
+            raise ValueError(gettext("Enter a reference date between 1990 and 2100"))
+
+
+class UploadForm(FlaskForm):
+    """Resume a case from a case file."""
+
+    case_file = FileField(
+        lazy_gettext("Case file"), validators=[FileRequired(message=lazy_gettext("Choose a case file to upload"))]
+    )
+
+
+class NoteForm(FlaskForm):
+    """The decision-maker's own reasons for deciding differently."""
+
+    note = TextAreaField(
+        lazy_gettext("I decided differently, because…"),
+        validators=[
+            Length(
+                max=NOTE_MAX_CHARS,
+                message=lazy_gettext("Write at most %(max)d characters", max=NOTE_MAX_CHARS),
+            )
+        ],
+    )
+
+
+class ActionForm(FlaskForm):
+    """A button that changes state (finish and clear): CSRF token only."""
+
+
+@dataclass(frozen=True)
+class AnswerProblem:
+    """Why an answer was not accepted: the engine's error, or a missing answer."""
+
+    message: str
+    detail: str | None = None
+
+
+def read_answer(question: Question, form: MultiDict, reference: dt.datetime) -> tuple[Any, AnswerProblem | None]:
+    """The typed answer to `question` from a submitted form, or what is wrong with it."""
+    values = [v for v in form.getlist("answer") if v.strip()]
+    unknown = form.get("unknown") == UNKNOWN_VALUE or values == [UNKNOWN_VALUE]
+    if unknown and question.allow_unknown:
+        if question.type in ("integer", "date", "datetime", "multi_choice") and [
+            v for v in values if v != UNKNOWN_VALUE
+        ]:
+            return None, AnswerProblem(gettext("Either give an answer or choose “I don't know”, not both"))
+        return UNKNOWN, None
+    if question.type == "multi_choice":
+        raw: Any = values
+    elif not values:
+        return None, AnswerProblem(_missing_message(question))
+    else:
+        raw = values[0]
+        if question.type == "datetime" and "T" not in raw and " " not in raw.strip():
+            raw = raw.strip() + "T"  # a date without a time: let the engine say what is expected
+    try:
+        return parse_answer(question, raw, reference), None
+    except AnswerValueError as err:
+        return None, problem_from_engine(err.error)
+
+
+def problem_from_engine(error: AnswerError) -> AnswerProblem:
+    """The engine's message, with what is allowed (and its suggestion when it has one)."""
+    detail = gettext("Allowed: %(allowed)s.", allowed=error.allowed)
+    if error.suggestion:
+        detail += " " + gettext("Did you mean %(suggestion)s?", suggestion=error.suggestion)
+    message = error.message[:1].upper() + error.message[1:]
+    return AnswerProblem(message, detail)
+
+
+def _missing_message(question: Question) -> str:
+    if question.type in ("yes_no", "choice"):
+        return gettext("Select an answer")
+    if question.type == "integer":
+        return gettext("Enter a whole number")
+    if question.type == "date":
+        return gettext("Enter a date")
+    return gettext("Enter a date and a time")
+
+
+def form_value(question: Question, value: Any) -> dict[str, Any]:
+    """How an answer shows in the form when a question is asked again (change or back)."""
+    if value is None:
+        return {"values": [], "unknown": False}
+    if value is UNKNOWN:
+        return {"values": [], "unknown": True}
+    if question.type == "yes_no":
+        return {"values": ["yes" if value else "no"], "unknown": False}
+    if question.type == "multi_choice":
+        return {"values": sorted(value), "unknown": False}
+    if question.type == "datetime":
+        return {"values": [value.strftime("%Y-%m-%dT%H:%M")], "unknown": False}
+    if isinstance(value, dt.date):
+        return {"values": [value.isoformat()], "unknown": False}
+    return {"values": [str(value)], "unknown": False}
+
+
+def submitted_value(form: MultiDict) -> dict[str, Any]:
+    """The values just submitted, shown again with the error."""
+    return {"values": form.getlist("answer"), "unknown": form.get("unknown") == UNKNOWN_VALUE}
