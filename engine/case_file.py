@@ -45,6 +45,7 @@ class ParsedCase:
     jurisdiction: str
     reference: dt.datetime
     answers: dict[str, Any]
+    knowledge_version: str | None = None
 
 
 def read_case_text(text: str | bytes, name: str) -> tuple[Any, list[Problem]]:
@@ -99,7 +100,7 @@ def parse_case(kb: KnowledgeBase, text: str | bytes, name: str, jurisdiction: st
                 for e in errors
             ]
         )
-    return ParsedCase(jurisdiction=chosen, reference=reference, answers=typed)
+    return ParsedCase(jurisdiction=chosen, reference=reference, answers=typed, knowledge_version=case.knowledge_version)
 
 
 def read_case_file(kb: KnowledgeBase, path: Path, jurisdiction: str | None = None) -> ParsedCase:

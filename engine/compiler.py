@@ -48,10 +48,6 @@ class Derived(Fact):
     """A derived yes/no fact and its value, e.g. Derived(name='below_macr', value=True)."""
 
 
-class Measure(Fact):
-    """A measure concluded by a rule, e.g. Measure(kind='require', id='child_protection_referral')."""
-
-
 class CompileError(Exception):
     """A rule whose condition is too large to compile; the message says which and what to do."""
 
@@ -88,6 +84,8 @@ class _Builder:
         self.program = program
         self.attrs: dict[str, Any] = {}
         self.counter = 0
+        # One predicate object per distinct test, so that experta's network can share it.
+        self.predicates: dict[tuple, Any] = {}
 
     def dnf(self, condition, what: str) -> list[tuple[Literal_, ...]]:
         conjunctions = to_dnf(condition, DNF_LIMIT)
@@ -114,7 +112,10 @@ class _Builder:
                 fields[name] = getattr(MATCH, var)
                 tests.append(TEST(_timed_test(literals, var)))
             else:
-                fields[name] = P(_field_test(literals))
+                key = tuple(literals)
+                if key not in self.predicates:
+                    self.predicates[key] = P(_field_test(literals))
+                fields[name] = self.predicates[key]
         patterns = []
         if fields:
             patterns.append(Case(**fields))
@@ -131,14 +132,15 @@ class _Builder:
             rule = Rule(condition, salience=salience) if condition is not None else Rule(salience=salience)
             self.attrs[f"rule_{self.counter}"] = rule(action)
 
-    def negative_needs(self, conjunction_lists) -> tuple[set[str], set[str]]:
+    def needs(self, conjunction_lists, polarity: bool) -> tuple[set[str], set[str]]:
+        """Rules and derived facts that some conjunction reads with this polarity."""
         rules, facts = set(), set()
         for conjunctions in conjunction_lists:
             for conjunction in conjunctions:
-                for atom, polarity in conjunction:
-                    if polarity is False and atom.kind == "rule":
+                for atom, pol in conjunction:
+                    if pol is polarity and atom.kind == "rule":
                         rules.add(atom.name)
-                    elif polarity is False and atom.kind == "fact" and atom.name in self.program.derived:
+                    elif pol is polarity and atom.kind == "fact" and atom.name in self.program.derived:
                         facts.add(atom.name)
         return rules, facts
 
@@ -150,7 +152,8 @@ class _Builder:
             salience = -(strata[rule.id] * STRATUM_SPAN + rule.order * 10)
             self.add(positive[rule.id], salience, _concluder(rule.id))
         # Closure rules, only for what some condition reads as false (to a fixpoint).
-        need_rules, need_facts = self.negative_needs(positive.values())
+        need_rules, need_facts = self.needs(positive.values(), False)
+        generated = list(positive.values())
         done_rules: set[str] = set()
         while need_rules - done_rules or any(s not in done_rules for f in need_facts for s in program.derived[f]):
             for fact in need_facts:
@@ -161,7 +164,8 @@ class _Builder:
                 negative = self.dnf(negate(program.effective[rule_id]), f"{rule_id} (closure)")
                 salience = -(strata[rule_id] * STRATUM_SPAN + rule.order * 10 + 5)
                 self.add(negative, salience, _denier(rule_id))
-                more_rules, more_facts = self.negative_needs([negative])
+                generated.append(negative)
+                more_rules, more_facts = self.needs([negative], False)
                 need_rules |= more_rules
                 need_facts |= more_facts
         for fact in sorted(need_facts):
@@ -169,7 +173,15 @@ class _Builder:
             salience = -(max(strata[s] for s in setters) * STRATUM_SPAN + STRATUM_SPAN - 1)
             conjunction = tuple((Atom("rule", s), False) for s in setters)
             self.add([conjunction], salience, _falsifier(fact))
-        return type(f"Engine_{program.profile.id}", (PathwayEngine,), {**self.attrs, "program": program})
+        # Only what some condition reads is declared: every declaration costs a pass of experta's network.
+        read_rules, read_facts = self.needs(generated, True)
+        attrs = {
+            **self.attrs,
+            "program": program,
+            "status_read": frozenset(read_rules),
+            "derived_read": frozenset(read_facts),
+        }
+        return type(f"Engine_{program.profile.id}", (PathwayEngine,), attrs)
 
 
 def _concluder(rule_id: str):
@@ -197,6 +209,8 @@ class PathwayEngine(KnowledgeEngine):
     """Base of the generated engines: records each knowledge rule once, in firing order."""
 
     program: Program
+    status_read: frozenset[str]
+    derived_read: frozenset[str]
 
     def reset(self, **kwargs):
         self.fired: list[str] = []
@@ -207,23 +221,23 @@ class PathwayEngine(KnowledgeEngine):
             return
         self.fired.append(rule_id)
         spec = self.program.kb.rules[rule_id].spec
-        self.declare(Status(rule=rule_id, value=True))
-        for name in spec.then.set:
-            self.declare(Derived(name=name, value=True))
-        for kind, measure_id in spec.then.measures():
-            self.declare(Measure(kind=kind, id=measure_id))
+        facts = [Derived(name=name, value=True) for name in spec.then.set if name in self.derived_read]
+        if rule_id in self.status_read:
+            facts.append(Status(rule=rule_id, value=True))
+        if facts:
+            self.declare(*facts)
 
     def assess(self, answers: Mapping[str, Any], now: dt.datetime) -> EngineRun:
         """Reset, declare the case, run to quiescence and collect the conclusions."""
         self.reset()
         self.declare(Case(**answers), Clock(now=now))
         self.run()
-        measures, derived = set(), {}
+        rules = self.program.kb.rules
+        measures = {pair for rule_id in self.fired for pair in rules[rule_id].spec.then.measures()}
+        derived = {name: True for rule_id in self.fired for name in rules[rule_id].spec.then.set}
         for fact in self.facts.values():
-            if isinstance(fact, Measure):
-                measures.add((fact["kind"], fact["id"]))
-            elif isinstance(fact, Derived):
-                derived[fact["name"]] = fact["value"]
+            if isinstance(fact, Derived) and fact["value"] is False:
+                derived[fact["name"]] = False
         return EngineRun(list(self.fired), measures, derived)
 
 

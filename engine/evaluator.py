@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .conditions import Atom, Condition, Const, atoms, disjoin, evaluate, transform
+from .conditions import AnyOf, Atom, Condition, Const, Not, evaluate
 from .program import Program
 
 
@@ -54,45 +54,72 @@ def evaluate_case(program: Program, answers: Mapping[str, Any], now: dt.datetime
     return Evaluation(status, derived)
 
 
+NOTHING: frozenset[str] = frozenset()
+
+
 class Relevance:
-    """Which unanswered questions can still change which rules apply, and why."""
+    """Which unanswered questions can still change which rules apply, and why.
+
+    A question matters while it occurs in an undecided rule's condition below nothing but
+    undecided nodes: a false conjunct or a true disjunct already decides its parent. Derived
+    facts and exceptions are followed into the rules behind them. This is the same as looking
+    for the question in the residual condition (answers substituted and simplified).
+    """
 
     def __init__(self, program: Program, answers: Mapping[str, Any], now: dt.datetime, evaluation: Evaluation):
         self.program, self.answers, self.now, self.evaluation = program, answers, now, evaluation
-        self._derived: dict[str, Condition] = {}
-        self._rules: dict[str, Condition] = {}
+        self._memo: dict[str, frozenset[str]] = {}
 
-    def _leaf(self, atom: Atom) -> Condition:
+    def _scan(self, node: Condition) -> tuple[bool | None, frozenset[str]]:
+        if isinstance(node, Atom):
+            return self._atom(node)
+        if isinstance(node, Const):
+            return node.value, NOTHING
+        if isinstance(node, Not):
+            value, found = self._scan(node.item)
+            return (None if value is None else not value), found
+        decisive = isinstance(node, AnyOf)  # the child value that decides the parent
+        found: set[str] = set()
+        undecided = False
+        for item in node.items:
+            value, below = self._scan(item)
+            if value is decisive:
+                return decisive, NOTHING
+            if value is None:
+                undecided = True
+                found |= below
+        return (None, frozenset(found)) if undecided else (not decisive, NOTHING)
+
+    def _atom(self, atom: Atom) -> tuple[bool | None, frozenset[str]]:
         if atom.kind == "rule":
-            return self.residual(atom.name)
+            value = self.evaluation.status[atom.name]
+            return value, (self.rule_questions(atom.name) if value is None else NOTHING)
         if atom.name in self.program.derived:
-            return self._derived_residual(atom.name)
+            value = self.evaluation.derived[atom.name]
+            return value, (self._fact_questions(atom.name) if value is None else NOTHING)
         if atom.name in self.answers:
-            return Const(atom.test(self.answers[atom.name], self.now))
-        return atom
+            return atom.test(self.answers[atom.name], self.now), NOTHING
+        return None, frozenset((atom.name,))
 
-    def _derived_residual(self, name: str) -> Condition:
-        if name not in self._derived:
-            self._derived[name] = disjoin([self.residual(r) for r in self.program.derived[name]])
-        return self._derived[name]
+    def rule_questions(self, rule_id: str) -> frozenset[str]:
+        """The unanswered questions that can still decide this (undecided) rule."""
+        key = "rule:" + rule_id
+        if key not in self._memo:
+            self._memo[key] = self._scan(self.program.effective[rule_id])[1]
+        return self._memo[key]
 
-    def residual(self, rule_id: str) -> Condition:
-        """The rule's condition with everything answered filled in and simplified."""
-        if rule_id not in self._rules:
-            if self.evaluation.status[rule_id] is not None:
-                self._rules[rule_id] = Const(self.evaluation.status[rule_id])
-            else:
-                self._rules[rule_id] = transform(self.program.effective[rule_id], self._leaf)
-        return self._rules[rule_id]
+    def _fact_questions(self, name: str) -> frozenset[str]:
+        key = "fact:" + name
+        if key not in self._memo:
+            undecided = [r for r in self.program.derived[name] if self.evaluation.status[r] is None]
+            self._memo[key] = frozenset().union(*(self.rule_questions(r) for r in undecided))
+        return self._memo[key]
 
     def waiting(self) -> dict[str, list[str]]:
         """Each relevant unanswered question with the undecided rules waiting on it."""
         result: dict[str, list[str]] = {}
         for rule in self.program.ordered_rules:
-            if self.evaluation.status[rule.id] is not None:
-                continue
-            for atom in atoms(self.residual(rule.id)):
-                waiting = result.setdefault(atom.name, [])
-                if rule.id not in waiting:
-                    waiting.append(rule.id)
+            if self.evaluation.status[rule.id] is None:
+                for question_id in sorted(self.rule_questions(rule.id)):
+                    result.setdefault(question_id, []).append(rule.id)
         return result

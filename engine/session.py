@@ -12,6 +12,7 @@ import datetime as dt
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from .answers import parse_answers
@@ -91,10 +92,15 @@ class Assessment:
     trace: list[TraceStep]
     derived: dict[str, bool | None]
     open_questions: list[NextQuestion]
-    unused_answers: list[str]
     gaps: list[tuple[ParameterUse, list[str]]]
     not_encoded: list[NotEncoded]
     experta_order: list[str] = field(default_factory=list)
+    program: Program | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def unused_answers(self) -> list[str]:
+        """Answers the interview would not ask for now (computed on first use: it replays the interview)."""
+        return unused_answers(self.program.kb, self.program, self.answers, self.reference)
 
     @property
     def complete(self) -> bool:
@@ -155,10 +161,10 @@ def assess_typed(kb: KnowledgeBase, answers: Mapping[str, Any], jurisdiction: st
         trace=steps,
         derived=derived,
         open_questions=open_questions(kb, program, answers, now, evaluation),
-        unused_answers=unused_answers(kb, program, answers, now),
         gaps=list(gaps.values()),
         not_encoded=list(kb.not_encoded),
         experta_order=run.fired,
+        program=program,
     )
 
 

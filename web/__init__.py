@@ -1,0 +1,77 @@
+"""Justice Pathway web app: a GOV.UK-style questionnaire over the engine's session API.
+
+`create_app(config)` builds the app; `pathway serve` runs it on its embedded defaults
+(baseline profile, built-in knowledge). Blueprints: `interview` (start, questions, check your
+answers), `result` (the explained recommendation and its tree), `records` (decision record, case
+file save/resume, finish and clear), `errors`. No case data is stored on the server.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, get_flashed_messages, request
+from flask_babel import Babel, get_locale
+from flask_wtf.csrf import CSRFProtect
+
+from engine import load_knowledge
+from engine.answers import answer_text
+from engine.explanation import source_views
+
+from . import errors, interview, records, result, security
+from .config import RTL_LANGUAGES, ConfigError, build_config
+
+__all__ = ["ConfigError", "create_app"]
+csrf = CSRFProtect()
+babel = Babel()
+
+
+def select_locale() -> str | None:
+    from flask import current_app
+
+    return (
+        request.accept_languages.best_match(current_app.config["LANGUAGES"])
+        or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """The application factory. `config` overrides the defaults (see `web.config`)."""
+    app = Flask(__name__)
+    app.config.update(build_config(config))
+    knowledge_dir = app.config["KNOWLEDGE_DIR"]
+    app.extensions["pathway_kb"] = load_knowledge(Path(knowledge_dir) if knowledge_dir else None)
+
+    security.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    # The request log shows paths only (question ids, never answers: every answer is POSTed).
+    logging.getLogger("werkzeug").setLevel(
+        logging.WARNING if app.config["PATHWAY_ENV"] == "production" else logging.INFO
+    )
+
+    app.register_blueprint(interview.bp)
+    app.register_blueprint(result.bp)
+    app.register_blueprint(records.bp)
+    app.register_blueprint(errors.bp)
+
+    kb = app.extensions["pathway_kb"]
+    app.add_template_global(answer_text, "answer_text")
+    app.add_template_global(lambda citations: source_views(kb, citations), "sources_of")
+    app.add_template_filter(lambda ids: sorted(ids, key=kb.question_sort_key), "sort_questions")
+
+    @app.context_processor
+    def layout_context() -> dict[str, Any]:
+        locale = str(get_locale() or "en")
+        language = locale.split("_")[0]
+        return {
+            "html_lang": language,
+            "html_dir": "rtl" if language in RTL_LANGUAGES else "ltr",
+            "pathway_kb": kb,
+            "flashed": lambda: get_flashed_messages(with_categories=True),
+        }
+
+    return app

@@ -61,6 +61,9 @@ def test_deadline_is_computed_from_the_answer_and_the_profile(small_kb):
     answers = {"age_at_conduct": 15, "conduct": "violence", "arrest_datetime": dt.datetime(2026, 2, 27, 10, 0)}
     baseline = assess_typed(small_kb, answers, "baseline", NOW)
     lowland = assess_typed(small_kb, answers, "lowland", NOW)
-    due = {r.jurisdiction: next(m.deadline for m in r.measures if m.id == "appearance_before_judge") for r in (baseline, lowland)}
+    due = {
+        r.jurisdiction: next(m.deadline for m in r.measures if m.id == "appearance_before_judge")
+        for r in (baseline, lowland)
+    }
     assert due["baseline"].due == dt.datetime(2026, 2, 28, 10, 0) and due["baseline"].exceeded
     assert due["lowland"].due == dt.datetime(2026, 3, 1, 10, 0) and due["lowland"].exceeded

@@ -1,0 +1,54 @@
+"""Friendly error pages (400, 404, 405, 413, 500) that keep the disclaimer and never show case data."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_babel import gettext
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+bp = Blueprint("errors", __name__)
+
+
+def _page(status: int, title: str, message: str) -> tuple[str, int]:
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+@bp.app_errorhandler(CSRFError)
+def csrf_error(error: CSRFError) -> tuple[str, int]:
+    return _page(
+        400,
+        gettext("This form has expired"),
+        gettext(
+            "The page was open too long or came from somewhere else, so the form was not accepted. "
+            "Your answers are kept: go back, reload the page and try again."
+        ),
+    )
+
+
+@bp.app_errorhandler(HTTPException)
+def http_error(error: HTTPException) -> tuple[str, int]:
+    status = error.code or 500
+    if status == 404:
+        return _page(404, gettext("Page not found"), gettext("Check the address, or go back to the start page."))
+    if status == 413:
+        return _page(413, gettext("The file is too large"), gettext("A case file can be at most 256 KB."))
+    if status == 405:
+        return _page(
+            405, gettext("This page cannot be used this way"), gettext("Go back and use the buttons on the page.")
+        )
+    if status >= 500:
+        return server_error(error)
+    return _page(status, gettext("Something in the request was not right"), gettext("Go back and try again."))
+
+
+@bp.app_errorhandler(InternalServerError)
+def server_error(error: Exception) -> tuple[str, int]:
+    return _page(
+        500,
+        gettext("Sorry, there is a problem with the service"),
+        gettext(
+            "Your answers are still in your browser session. Try again in a moment; "
+            "if it keeps happening, download your case file from the result page when it works again."
+        ),
+    )

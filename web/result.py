@@ -1,0 +1,81 @@
+"""Result: the explained recommendation, its decision tree (SVG and text), and what is still open."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, render_template
+from flask_babel import gettext
+from markupsafe import Markup
+
+from engine.decision_tree import build_tree, render_svg
+from engine.knowledge_base import KnowledgeBase
+from engine.sensitivity import unknown_facts
+from engine.session import Assessment
+
+from .case import Case, knowledge
+from .forms import ActionForm, NoteForm
+from .interview import with_case
+
+bp = Blueprint("result", __name__, url_prefix="/result")
+KINDS = ("require", "prohibit", "recommend", "flag")
+
+
+def result_context(kb: KnowledgeBase, case: Case, assessment: Assessment) -> dict[str, Any]:
+    """Everything the result page and the print record show, computed by the engine."""
+    tree = build_tree(kb, assessment)
+    svg = render_svg(tree)
+    visited = {step.decision_point for step in assessment.trace} | {
+        kb.questions[q].decision_point for q in assessment.answers
+    }
+    visited_top = {p.split(".")[0] for p in visited}
+    judgement_here = [n for n in assessment.not_encoded if n.decision_point.split(".")[0] in visited_top]
+    judgement_other = [n for n in assessment.not_encoded if n not in judgement_here]
+    steps = {step.rule_id: step for step in assessment.trace}
+    exceeded = [m for m in assessment.measures if m.deadline is not None and m.deadline.exceeded]
+    return {
+        "case": case,
+        "kb": kb,
+        "assessment": assessment,
+        "profile": kb.jurisdictions[assessment.jurisdiction],
+        "kinds": KINDS,
+        "by_kind": {kind: assessment.measures_of(kind) for kind in KINDS},
+        "steps": steps,
+        "exceeded": exceeded,
+        "unknowns": unknown_facts(kb, assessment),
+        "judgement_here": judgement_here,
+        "judgement_other": judgement_other,
+        "tree": tree,
+        "svg": Markup(_strip_prolog(svg)) if svg else None,
+    }
+
+
+def _strip_prolog(svg: str) -> str:
+    """Inline SVG needs no XML declaration or doctype."""
+    start = svg.find("<svg")
+    return svg[start:] if start >= 0 else svg
+
+
+@bp.route("")
+@with_case
+def show(case: Case) -> str:
+    """The explained recommendation: summary at the top, the reasons below."""
+    kb = knowledge()
+    assessment = case.assess(kb)
+    return render_template(
+        "result/result.html",
+        note_form=NoteForm(note=case.note),
+        clear_form=ActionForm(),
+        **result_context(kb, case, assessment),
+    )
+
+
+@bp.route("/tree.svg")
+@with_case
+def tree_svg(case: Case) -> Response:
+    """The decision tree alone, as an SVG file (404 when Graphviz is not installed)."""
+    kb = knowledge()
+    svg = render_svg(build_tree(kb, case.assess(kb)))
+    if svg is None:
+        return Response(gettext("Graphviz is not installed on this server."), status=404, mimetype="text/plain")
+    return Response(svg, mimetype="image/svg+xml")
