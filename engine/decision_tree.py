@@ -30,12 +30,13 @@ class TreeNode:
     """A node of the case's tree; `on_path` marks what this case went through."""
 
     id: str
-    kind: str  # case | decision_point | answer | rule | measure
+    kind: str  # case | decision_point | answer | rule | not_applied | measure
     label: str
     detail: str = ""
     on_path: bool = True
     measure_kind: str | None = None
     uses: list[str] = field(default_factory=list)  # answer node ids a rule read
+    items: list[str] = field(default_factory=list)  # for not_applied: the rules examined that did not apply
     children: list[TreeNode] = field(default_factory=list)
 
 
@@ -60,7 +61,7 @@ def build_tree(kb: KnowledgeBase, assessment: Assessment) -> TreeNode:
         )
         rules = [r for r in kb.rules.values() if r.spec.decision_point == dp.id]
         visited = bool(answered) or any(r.id in fired for r in rules)
-        node = TreeNode(f"dp:{dp.id}", "decision_point", f"{dp.id} {dp.title}", dp.summary or "", on_path=visited)
+        node = TreeNode(f"dp-{dp.id}", "decision_point", f"{dp.id} {dp.title}", dp.summary or "", on_path=visited)
         root.children.append(node)
         if not visited:
             continue
@@ -68,35 +69,42 @@ def build_tree(kb: KnowledgeBase, assessment: Assessment) -> TreeNode:
             question = kb.questions[qid]
             node.children.append(
                 TreeNode(
-                    f"q:{qid}",
+                    f"q-{qid}",
                     "answer",
                     question.text,
                     answer_text(question, assessment.answers[qid]),
                     on_path=qid not in assessment.unused_answers,
                 )
             )
+        not_applied = []
         for rule in sorted(rules, key=lambda r: r.order):
             step = fired.get(rule.id)
-            rule_node = TreeNode(
-                f"r:{rule.id}",
-                "rule",
-                f"{rule.id} {rule.spec.title}",
-                "applied" if step else "did not apply",
-                on_path=step is not None,
-            )
-            if step is not None:
-                rule_node.uses = [f"q:{use.id}" for use in step.facts if use.id in assessment.answers]
-                for kind, measure_id in step.conclusions:
-                    rule_node.children.append(
-                        TreeNode(
-                            f"m:{kind}:{measure_id}",
-                            "measure",
-                            kb.measures[measure_id].title,
-                            KIND_WORDS[kind],
-                            measure_kind=kind,
-                        )
+            if step is None:
+                not_applied.append(f"{rule.id} {rule.spec.title}")
+                continue
+            rule_node = TreeNode(f"r-{rule.id}", "rule", f"{rule.id} {rule.spec.title}", "applied")
+            rule_node.uses = [f"q-{use.id}" for use in step.facts if use.id in assessment.answers]
+            for kind, measure_id in step.conclusions:
+                rule_node.children.append(
+                    TreeNode(
+                        f"m-{kind}-{measure_id}",
+                        "measure",
+                        kb.measures[measure_id].title,
+                        KIND_WORDS[kind],
+                        measure_kind=kind,
                     )
+                )
             node.children.append(rule_node)
+        if not_applied:
+            node.children.append(
+                TreeNode(
+                    f"n-{dp.id}",
+                    "not_applied",
+                    f"{len(not_applied)} rule(s) examined did not apply",
+                    on_path=False,
+                    items=not_applied,
+                )
+            )
     return root
 
 
@@ -138,12 +146,7 @@ def to_graph(tree: TreeNode) -> graphviz.Digraph:
                 )
                 graph.edge(dp.id, child.id, color=PATH_COLOUR if child.on_path else OFF_PATH_COLOUR)
                 continue
-            if child.on_path:
-                graph.node(child.id, _wrap(child.label, 30), shape="box", color=PATH_COLOUR, penwidth="2")
-                graph.edge(dp.id, child.id, color=PATH_COLOUR, penwidth="2.5", minlen="2")
-                for used in child.uses:
-                    graph.edge(used, child.id, style="dotted", color="#505a5f", constraint="false", arrowhead="none")
-            else:
+            if child.kind == "not_applied":
                 graph.node(
                     child.id,
                     _wrap(child.label, 30),
@@ -151,8 +154,14 @@ def to_graph(tree: TreeNode) -> graphviz.Digraph:
                     style="dashed",
                     color=OFF_PATH_COLOUR,
                     fontcolor=OFF_PATH_COLOUR,
+                    tooltip="\n".join(child.items),
                 )
                 graph.edge(dp.id, child.id, color=OFF_PATH_COLOUR, style="dashed", minlen="2")
+                continue
+            graph.node(child.id, _wrap(child.label, 30), shape="box", color=PATH_COLOUR, penwidth="2")
+            graph.edge(dp.id, child.id, color=PATH_COLOUR, penwidth="2.5", minlen="2")
+            for used in child.uses:
+                graph.edge(used, child.id, style="dotted", color="#505a5f", constraint="false", arrowhead="none")
             for measure in child.children:
                 colour = KIND_COLOURS[measure.measure_kind or "flag"]
                 if measure.id not in drawn_measures:

@@ -15,7 +15,7 @@ import random
 from .conditions import UNKNOWN
 from .knowledge_base import KnowledgeBase
 from .model import Question
-from .session import assess_typed
+from .session import pending_questions
 
 NOW = dt.datetime(2026, 3, 1, 12, 0)
 
@@ -77,7 +77,8 @@ def random_walk_case(kb: KnowledgeBase, rng: random.Random, jurisdiction: str) -
     """Answer the interview's next question at random until it is complete."""
     answers: dict = {}
     while True:
-        upcoming = assess_typed(kb, answers, jurisdiction, NOW).next_question
-        if upcoming is None:
+        pending = pending_questions(kb, answers, jurisdiction, NOW)
+        if not pending:
             return answers
-        answers[upcoming.question.id] = rng.choice(candidate_values(kb, upcoming.question))
+        question = pending[0].question
+        answers[question.id] = rng.choice(candidate_values(kb, question))

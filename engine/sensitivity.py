@@ -45,6 +45,35 @@ class UnknownFact:
         """True / False once checked; None when the possible answers cannot be listed (dates)."""
         return bool(self.changes) if self.checked else None
 
+    def effects(self) -> list[Effect]:
+        """The changes grouped by effect, each with the answers that cause it (whole-number runs as ranges)."""
+        groups: dict[tuple, list[Alternative]] = {}
+        for alt in self.changes:
+            groups.setdefault((alt.added, alt.removed), []).append(alt)
+        return [Effect(_answers_text(alts), added, removed) for (added, removed), alts in groups.items()]
+
+
+@dataclass(frozen=True)
+class Effect:
+    """One way the result would change, and the answers that would change it so."""
+
+    answers: str
+    added: tuple[tuple[str, str], ...]
+    removed: tuple[tuple[str, str], ...]
+
+
+def _answers_text(alternatives: list[Alternative]) -> str:
+    values = [a.value for a in alternatives]
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return ", ".join(a.text for a in alternatives)
+    runs: list[list[int]] = []
+    for value in sorted(values):
+        if runs and value == runs[-1][-1] + 1:
+            runs[-1].append(value)
+        else:
+            runs.append([value])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
+
 
 def candidate_values(question: Question, parameter_values: dict[str, Any]) -> list[Any] | None:
     """The answers worth trying in place of "I don't know" (None: they cannot be listed)."""

@@ -126,6 +126,14 @@ def open_questions(
     return [NextQuestion(kb.questions[q], waiting[q]) for q in ids]
 
 
+def pending_questions(
+    kb: KnowledgeBase, answers: Mapping[str, Any], jurisdiction: str, now: dt.datetime
+) -> list[NextQuestion]:
+    """The relevant unanswered questions only (no experta run): for walking an interview quickly."""
+    program = program_for(kb, jurisdiction)
+    return open_questions(kb, program, answers, now, evaluate_case(program, answers, now))
+
+
 def unused_answers(kb: KnowledgeBase, program: Program, answers: Mapping[str, Any], now: dt.datetime) -> list[str]:
     """Answers the interview would not ask for now: replay it, taking each next question's answer."""
     replayed: dict[str, Any] = {}

@@ -33,3 +33,11 @@ def small_copy_with(tmp_path: Path, overlay: str | None = None) -> Path:
     if overlay:
         shutil.copytree(FIXTURES / "broken" / overlay, target, dirs_exist_ok=True)
     return target
+
+
+def pytest_configure(config):
+    # Hypothesis failure reports print their arguments; the knowledge base fixture is huge.
+    from hypothesis import settings
+
+    settings.register_profile("pathway", print_blob=False)
+    settings.load_profile("pathway")

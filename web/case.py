@@ -9,8 +9,10 @@ longer applies) is the engine's: this module only carries answers to it and back
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import current_app, session
 
@@ -20,6 +22,16 @@ from engine.session import Assessment, NextQuestion, assess_typed
 
 SESSION_KEY = "case"
 MOMENT_FORMAT = "%Y-%m-%dT%H:%M"
+T = TypeVar("T")
+
+# The engine keeps one compiled experta engine per thread (building one takes ~0.2 s). Web servers
+# start a thread per request, so engine calls run on a few long-lived threads that keep theirs.
+_ENGINE_THREADS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="pathway-engine")
+
+
+def on_engine_thread(function: Callable[..., T], *args: Any) -> T:
+    """Run an engine call on one of the long-lived engine threads and wait for its result."""
+    return _ENGINE_THREADS.submit(function, *args).result()
 
 
 @dataclass
@@ -34,7 +46,7 @@ class Case:
 
     def assess(self, kb: KnowledgeBase, without: str | None = None) -> Assessment:
         answers = {k: v for k, v in self.answers.items() if k != without}
-        return assess_typed(kb, answers, self.jurisdiction, self.reference)
+        return on_engine_thread(assess_typed, kb, answers, self.jurisdiction, self.reference)
 
 
 def knowledge() -> KnowledgeBase:

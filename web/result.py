@@ -13,7 +13,7 @@ from engine.knowledge_base import KnowledgeBase
 from engine.sensitivity import unknown_facts
 from engine.session import Assessment
 
-from .case import Case, knowledge
+from .case import Case, knowledge, on_engine_thread
 from .forms import ActionForm, NoteForm
 from .interview import with_case
 
@@ -42,11 +42,12 @@ def result_context(kb: KnowledgeBase, case: Case, assessment: Assessment) -> dic
         "by_kind": {kind: assessment.measures_of(kind) for kind in KINDS},
         "steps": steps,
         "exceeded": exceeded,
-        "unknowns": unknown_facts(kb, assessment),
+        "unknowns": on_engine_thread(unknown_facts, kb, assessment),
         "judgement_here": judgement_here,
         "judgement_other": judgement_other,
         "tree": tree,
-        "svg": Markup(_strip_prolog(svg)) if svg else None,
+        # Graphviz writes the SVG and XML-escapes every label; no user text goes into it unescaped.
+        "svg": Markup(_strip_prolog(svg)) if svg else None,  # noqa: S704
     }
 
 

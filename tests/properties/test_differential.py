@@ -14,7 +14,7 @@ from engine.session import engine_for, program_for
 from tests.case_generation import NOW, random_full_case, random_walk_case
 
 CASES = 10_000
-WALK_SHARE = 0.2  # walks cost an assessment per question; full random cases are cheap
+WALK_SHARE = 0.5
 
 
 def _compare(kb, jurisdiction, answers) -> str | None:

@@ -1,0 +1,78 @@
+"""The web app on the shipped knowledge base: every question it asks renders and accepts an answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from flask import Flask
+
+from engine.model import Question
+from web import create_app
+
+from .conftest import User, text_of
+
+
+@pytest.fixture(scope="module")
+def real_app() -> Flask:
+    return create_app({"SECRET_KEY": "test-secret"})
+
+
+def sample(question: Question) -> dict:
+    """A valid answer in form fields."""
+    if question.type == "yes_no":
+        return {"answer": "no"}
+    if question.type == "choice":
+        return {"answer": question.choice_ids[0]}
+    if question.type == "multi_choice":
+        return {"answer": [question.choice_ids[-1]]}
+    if question.type == "integer":
+        return {"answer": str(max(question.min, min(question.max, 16)))}
+    if question.type == "date":
+        return {"answer": "2026-02-01"}
+    return {"answer": "2026-02-28T09:30"}
+
+
+def test_every_question_asked_renders_and_the_result_follows(real_app):
+    kb = real_app.extensions["pathway_kb"]
+    user = User(real_app.test_client())
+    response = user.start("baseline", "2026-03-01")
+    asked = []
+    while response.headers.get("Location", "").startswith("/questions/"):
+        qid = response.headers["Location"].rsplit("/", 1)[1]
+        assert qid not in asked, f"{qid} asked twice"
+        asked.append(qid)
+        question = kb.questions[qid]
+        html = user.page(f"/questions/{qid}")
+        assert question.text.replace("'", "&#39;") in html
+        response = user.client.post(f"/questions/{qid}", data={"csrf_token": user.token(), **sample(question)})
+        assert response.status_code == 302, (qid, text_of(response)[:2000])
+    assert response.headers["Location"] == "/check"
+    assert len(asked) >= 5
+    result = user.page("/result")
+    assert "Required now" in result and "<svg" in result
+    assert user.client.get("/record").status_code == 200
+
+
+def test_appearance_deadline_is_computed_from_the_arrest(real_app):
+    user = User(real_app.test_client())
+    content = (
+        b"jurisdiction: baseline\nreference_date: 2026-03-01T12:00\nanswers:\n"
+        b"  first_contact: arrested\n  arrest_datetime: 2026-03-01T08:00\n  age_at_conduct: 16\n"
+    )
+    response = user.client.post(
+        "/resume",
+        data={"csrf_token": user.token(), "case_file": (io.BytesIO(content), "case.yaml")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    html = user.page("/result")
+    summary = html.split('class="result-summary"')[1].split('id="reasons"')[0]
+    assert "Bring the child before a judge or other competent authority" in summary
+    due = dt.datetime(2026, 3, 1, 8, 0) + dt.timedelta(hours=kb_hours(real_app))
+    assert f"by {due:%Y-%m-%d %H:%M}" in summary
+
+
+def kb_hours(app: Flask) -> int:
+    return app.extensions["pathway_kb"].jurisdictions["baseline"].values["max_hours_before_judge"]
