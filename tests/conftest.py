@@ -10,6 +10,8 @@ import pytest
 from engine import load_knowledge
 from engine.knowledge_base import KnowledgeBase
 
+pytest_plugins = ["pytester"]
+
 FIXTURES = Path(__file__).parent / "fixtures"
 SMALL = FIXTURES / "small"
 

@@ -138,3 +138,11 @@ def test_no_answer_reaches_any_log_even_with_experta_watchers_on(small_kb, caplo
         watchers.unwatch()
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "13:37" not in logged and "age_at_conduct" not in logged and "Case(" not in logged
+
+
+def test_the_engine_is_built_once_per_thread_and_profile_not_per_case(small_kb):
+    program = program_for(small_kb, "baseline")
+    first = engine_for(program)
+    for case in list(small_cases())[:50]:
+        assess_typed(small_kb, case, "baseline", NOW)
+    assert engine_for(program) is first

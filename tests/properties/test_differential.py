@@ -2,7 +2,8 @@
 
 10,000 generated cases over the shipped knowledge base and every jurisdiction profile: half
 with every question answered at random, half produced by walking the interview (answering the
-next relevant question at random until it is complete). Any disagreement prints the case.
+next relevant question at random until it is complete). Any disagreement prints the case. The
+legal invariants of test_invariants.py are checked on the same 10,000 experta results.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import random
 from engine.evaluator import evaluate_case
 from engine.session import engine_for, program_for
 from tests.case_generation import NOW, random_full_case, random_walk_case
+from tests.properties.test_invariants import invariant_violations
 
 CASES = 10_000
 WALK_SHARE = 0.5
@@ -20,6 +22,9 @@ WALK_SHARE = 0.5
 def _compare(kb, jurisdiction, answers) -> str | None:
     program = program_for(kb, jurisdiction)
     run = engine_for(program).assess(answers, NOW)
+    broken = invariant_violations(kb, answers, jurisdiction, run.measures, complete=True)
+    if broken:
+        return "invariants broken: " + "; ".join(broken)
     reference = evaluate_case(program, answers, NOW)
     expected_measures = {pair for rid in reference.fired() for pair in kb.rules[rid].spec.then.measures()}
     expected_derived = {k: v for k, v in reference.derived.items() if v is not None}
@@ -30,7 +35,7 @@ def _compare(kb, jurisdiction, answers) -> str | None:
     return None
 
 
-def test_experta_and_direct_evaluation_agree_on_10000_cases(kb):
+def test_experta_and_direct_evaluation_agree_and_invariants_hold_on_10000_cases(kb):
     rng = random.Random(20261129)
     profiles = sorted(kb.jurisdictions)
     disagreements = []

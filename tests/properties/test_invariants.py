@@ -49,6 +49,30 @@ def treated_as_child(answers: dict, majority: int) -> bool | None:
     return age is UNKNOWN or age < majority
 
 
+def invariant_violations(
+    kb, answers: dict, jurisdiction: str, pairs: set[tuple[str, str]], complete: bool
+) -> list[str]:
+    """Every invariant that (kind, measure) pairs break for these answers; used on 10,000 cases too."""
+    values = kb.jurisdictions[jurisdiction].values
+    found = []
+    for kind, measure_id in pairs:
+        tags = kb.measures[measure_id].tags
+        if ("prohibited_outcome" in tags or measure_id in PROHIBITED_OUTCOMES) and kind != "prohibit":
+            found.append(f"{kind} {measure_id}: a prohibited outcome may only be prohibited")
+        if below_macr(answers, values["macr"]) and "criminal_process" in tags and kind in ("require", "recommend"):
+            found.append(f"{kind} {measure_id} below the MACR")
+        if answers.get("age_at_conduct") is UNKNOWN and measure_id in ADULT_OUTCOMES and kind != "prohibit":
+            found.append(f"{kind} {measure_id} although the age is unknown")
+    prohibited = {m for k, m in pairs if k == "prohibit"}
+    advised = {m for k, m in pairs if k in ("require", "recommend")}
+    found += [f"{m} both advised and prohibited" for m in sorted(prohibited & advised)]
+    if complete and answers.get("age_at_conduct") is UNKNOWN and ("require", "child_justice_pathway") not in pairs:
+        found.append("unknown age without the child-justice pathway")
+    if complete and treated_as_child(answers, values["age_of_majority"]):
+        found += [f"no require {m} for a child" for m in sorted(ALWAYS_IN_SCOPE) if ("require", m) not in pairs]
+    return found
+
+
 def _assess(kb, answers, jurisdiction):
     return assess_typed(kb, answers, jurisdiction, NOW)
 
