@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from .answers import answer_to_data, parse_answers
 from .entries import validate_entry
 from .errors import CaseFileError, Problem
 from .knowledge_base import KnowledgeBase
-from .model import Strict
+from .model import Strict, reference_datetime
 from .session import reference_moment
 from .yaml_source import line_of, parse_yaml_text
 
@@ -33,9 +33,14 @@ class CaseFile(Strict):
     """The content of a case file."""
 
     jurisdiction: str | None = None
-    reference_date: dt.datetime | dt.date | None = None
+    reference_date: dt.datetime | None = None
     knowledge_version: str | None = None
     answers: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("reference_date", mode="before")
+    @classmethod
+    def _as_datetime(cls, value: Any) -> Any:
+        return reference_datetime(value)
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,6 @@ for _logger_name in list(logging.root.manager.loggerDict):
         _child.disabled = True
 
 
-
 def _silent(*_args, **_kwargs) -> None:
     return None
 

@@ -32,6 +32,24 @@ QuestionType = Literal["yes_no", "choice", "multi_choice", "integer", "date", "d
 MeasureTag = Literal["criminal_process", "prohibited_outcome", "deprivation_of_liberty"]
 
 
+REFERENCE_TIME_FOR_A_DATE = dt.time(12, 0)
+
+
+def reference_datetime(value: Any) -> Any:
+    """A reference date given without a time means noon that day (the same in case files and scenarios)."""
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            value = dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text)
+        except ValueError:
+            return value  # left for pydantic to reject with its message
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, REFERENCE_TIME_FOR_A_DATE)
+    return value
+
+
 class Strict(BaseModel):
     """Base for every knowledge entry: unknown keys are errors, entries are immutable."""
 
@@ -242,13 +260,13 @@ class Scenario(Strict):
     vignette: str | None = Field(default=None, pattern=r"^V\d{1,2}$")
     narrative: str | None = None
     jurisdiction: str = "baseline"
-    reference_date: dt.datetime | dt.date
+    reference_date: dt.datetime
     answers: dict[str, Any]
     expect: Expectation = Field(default_factory=Expectation)
     must_not: Expectation = Field(default_factory=Expectation)
     complete: bool | None = None
 
-    @field_validator("reference_date")
+    @field_validator("reference_date", mode="before")
     @classmethod
-    def _as_datetime(cls, value: dt.date) -> dt.datetime:
-        return value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time(12, 0))
+    def _as_datetime(cls, value: Any) -> dt.datetime:
+        return reference_datetime(value)

@@ -21,7 +21,7 @@ from .errors import AnswerError
 from .evaluator import Evaluation, Relevance, evaluate_case
 from .explanation import MeasureOutcome, TraceStep, measure_outcomes, trace_steps
 from .knowledge_base import KnowledgeBase
-from .model import NotEncoded, Question
+from .model import NotEncoded, Question, reference_datetime
 from .program import ParameterUse, Program
 
 DEFAULT_JURISDICTION = "baseline"
@@ -67,9 +67,7 @@ def reference_moment(value: dt.date | dt.datetime | None) -> dt.datetime:
     """The moment deadlines and elapsed times are measured at (default: now, to the minute)."""
     if value is None:
         return dt.datetime.now().replace(second=0, microsecond=0)
-    if isinstance(value, dt.datetime):
-        return value.replace(tzinfo=None)
-    return dt.datetime.combine(value, dt.time(12, 0))
+    return reference_datetime(value)
 
 
 @dataclass(frozen=True)
