@@ -204,6 +204,112 @@ def interview(jurisdiction: str, reference: dt.datetime | None, save: Path | Non
 
 
 @main.command()
+@knowledge_option
+def rules(knowledge_dir: Path | None) -> None:
+    """Print the rule catalogue (Markdown): every rule in plain words next to its sources."""
+    from .catalogue import catalogue_markdown
+
+    click.echo(catalogue_markdown(_load(knowledge_dir)))
+
+
+@main.command()
+@click.option("--samples", default=500, show_default=True, help=_("Generated interviews per profile for the search."))
+@knowledge_option
+def audit(samples: int, knowledge_dir: Path | None) -> None:
+    """Audit the knowledge base: unreachable rules and questions, conflicts, unverified sources."""
+    from .audit import audit as run_audit
+    from .audit import format_report
+
+    report = run_audit(_load(knowledge_dir), samples=samples)
+    click.echo(format_report(report))
+    if report.errors:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("jurisdiction")
+@knowledge_option
+def gaps(jurisdiction: str, knowledge_dir: Path | None) -> None:
+    """Where a national profile differs from the international reference, and the rules affected."""
+    from .gaps import gap_report
+
+    kb = _load(knowledge_dir)
+    if jurisdiction not in kb.jurisdictions:
+        click.echo(
+            _("unknown jurisdiction '{j}' (known: {k})").format(j=jurisdiction, k=", ".join(sorted(kb.jurisdictions))),
+            err=True,
+        )
+        sys.exit(EXIT_BAD_INPUT)
+    for gap in gap_report(kb, jurisdiction):
+        mark = _("FALLS SHORT") if gap.falls_short else _("differs")
+        click.echo(
+            f"{mark}: {gap.title} ({gap.parameter}): "
+            + _("national {n}, international {i}").format(n=gap.national, i=gap.international)
+        )
+        click.echo("    " + _("rules affected: {r}").format(r=", ".join(gap.rules) or "-"))
+        click.echo("    " + _("sources: {s}").format(s="; ".join(f"{v.id} {v.pinpoint}" for v in gap.sources)))
+
+
+@main.command()
+@knowledge_option
+def coverage(knowledge_dir: Path | None) -> None:
+    """Which scenarios exercise which rules; rules without a scenario are listed."""
+    from .catalogue import scenario_coverage
+
+    kb = _load(knowledge_dir)
+    covered = scenario_coverage(kb)
+    for rule_id, names in covered.items():
+        click.echo(f"{rule_id:12} {len(names):3} " + _("scenario(s)"))
+    missing = [rule_id for rule_id, names in covered.items() if not names]
+    click.echo(_("{c} of {n} rules are exercised by a scenario.").format(c=len(covered) - len(missing), n=len(covered)))
+    if missing:
+        click.echo(_("Without a scenario: {m}").format(m=", ".join(missing)))
+
+
+@main.command()
+@click.argument("old")
+@click.argument("new")
+@click.option(
+    "--cases",
+    "case_dir",
+    type=click.Path(exists=True, path_type=Path),
+    default=None,
+    help=_("Replay these case files (folder or file) under both."),
+)
+@click.option("--jurisdiction", default=None)
+def diff(old: str, new: str, case_dir: Path | None, jurisdiction: str | None) -> None:
+    """Compare two knowledge versions (folders or git revisions) and replay cases under both."""
+    from .knowledge_diff import RevisionError, diff_knowledge, load_version, replay
+
+    try:
+        old_kb, old_tmp = load_version(old)
+        new_kb, new_tmp = load_version(new)
+    except (RevisionError, KnowledgeError) as err:
+        click.echo(str(err), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    changes = diff_knowledge(old_kb, new_kb)
+    for change in changes:
+        click.echo(f"{change.change:8} {change.kind[:-1]:12} {change.id}")
+    click.echo(_("{n} change(s) between {a} and {b}.").format(n=len(changes), a=old_kb.version, b=new_kb.version))
+    if case_dir is not None:
+        files = (
+            sorted(p for p in case_dir.rglob("*") if p.suffix in (".yaml", ".yml", ".json"))
+            if case_dir.is_dir()
+            else [case_dir]
+        )
+        changed = replay(old_kb, new_kb, files, jurisdiction)
+        for case in changed:
+            if case.error:
+                click.echo(f"  {case.case}: " + _("cannot be replayed: {e}").format(e=case.error))
+            else:
+                click.echo(f"  {case.case}: +{case.added} -{case.removed}")
+        click.echo(_("{c} of {n} case(s) change.").format(c=len(changed), n=len(files)))
+    for holder in (old_tmp, new_tmp):
+        if holder is not None:
+            holder.cleanup()
+
+
+@main.command()
 @click.option("--cases", default=1000, show_default=True, help=_("Generated cases per path."))
 @click.option("--jurisdiction", default="baseline", show_default=True)
 @click.option(

@@ -10,6 +10,7 @@ boundary a rule can test.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 
 from .conditions import UNKNOWN
@@ -18,6 +19,8 @@ from .model import Question
 from .session import pending_questions
 
 NOW = dt.datetime(2026, 3, 1, 12, 0)
+MAX_CHOICES_FOR_ALL_SUBSETS = 6
+MAX_MONTHS_BACK = 36
 
 
 def thresholds(kb: KnowledgeBase) -> list[int]:
@@ -41,7 +44,11 @@ def candidate_values(kb: KnowledgeBase, question: Question) -> list:
         values = question.choice_ids
     elif kind == "multi_choice":
         ids = question.choice_ids
-        values = [frozenset(), *(frozenset({c}) for c in ids), frozenset(ids[::2]), frozenset(ids)]
+        if len(ids) <= MAX_CHOICES_FOR_ALL_SUBSETS:
+            values = [frozenset(combo) for size in range(len(ids) + 1) for combo in itertools.combinations(ids, size)]
+        else:
+            pairs = [frozenset(pair) for pair in itertools.combinations(ids, 2)]
+            values = [frozenset(), *(frozenset({c}) for c in ids), *pairs, frozenset(ids)]
     elif kind == "integer":
         near = [t for t in thresholds(kb) if question.min <= t <= question.max]
         values = sorted({question.min, question.max, *near})
@@ -52,7 +59,7 @@ def candidate_values(kb: KnowledgeBase, question: Question) -> list:
             for hours in (0, 1):
                 moment = NOW - dt.timedelta(days=days, hours=hours * 13)
                 moments.append(moment if kind == "datetime" else moment.date())
-        for months in (m for m in thresholds(kb) if 0 < m <= 12):
+        for months in (m for m in thresholds(kb) if 0 < m <= MAX_MONTHS_BACK):
             for shift in (-1, 0, 1):
                 moment = months_before(NOW, months) + dt.timedelta(days=shift)
                 moments.append(moment if kind == "datetime" else moment.date())
