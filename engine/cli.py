@@ -96,7 +96,7 @@ def assess(case: Path, as_json: bool, jurisdiction: str | None, knowledge_dir: P
         for problem in err.problems:
             click.echo(f"  {problem}", err=True)
         sys.exit(EXIT_BAD_INPUT)
-    result = assess_typed(kb, parsed.answers, parsed.jurisdiction, parsed.reference)
+    result = assess_typed(kb, parsed.answers, parsed.jurisdiction, parsed.reference, engine="experta")
     if as_json:
         click.echo(json.dumps(to_data(result), indent=2, ensure_ascii=False, default=str))
     else:
@@ -192,7 +192,7 @@ def interview(jurisdiction: str, reference: dt.datetime | None, save: Path | Non
             click.echo("   " + _("Not accepted: {message} Please answer again.").format(message=message))
             continue
         order.append(question.id)
-    result = assess_typed(kb, answers, jurisdiction, now)
+    result = assess_typed(kb, answers, jurisdiction, now, engine="experta")
     click.echo("")
     click.echo(to_text(result, kb))
     if save is not None:

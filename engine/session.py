@@ -4,13 +4,21 @@ Used by the CLI and the web app alike. It is a pure function of (knowledge base,
 jurisdiction, reference moment): nothing is stored, so a case lives wherever its caller keeps
 it (a file, a signed browser session). experta is the engine of record for the conclusions;
 the direct evaluator decides which questions are still relevant.
+
+Speed (see docs/performance.md): while an interview is incomplete, `assess_typed` computes the
+provisional result with the direct evaluator, which the differential test proves equal to
+experta's conclusions on every generated case; once no question is open (the final result),
+or when `engine="experta"` is asked for, experta computes the result. Assessments are
+memoised by (knowledge base, profile, reference moment, answers, engine): the web app and the
+CLI assess the same answers several times per step.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Mapping
+from collections import OrderedDict
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -25,6 +33,8 @@ from .model import NotEncoded, Question, reference_datetime
 from .program import ParameterUse, Program
 
 DEFAULT_JURISDICTION = "baseline"
+ENGINES = ("auto", "experta", "direct")
+MEMO_SIZE = 4096
 _local = threading.local()
 
 
@@ -94,6 +104,7 @@ class Assessment:
     not_encoded: list[NotEncoded]
     experta_order: list[str] = field(default_factory=list)
     program: Program | None = field(default=None, repr=False, compare=False)
+    engine: str = "experta"  # what computed the conclusions: "experta" (of record) or "direct" (provisional)
 
     @cached_property
     def unused_answers(self) -> list[str]:
@@ -145,14 +156,83 @@ def unused_answers(kb: KnowledgeBase, program: Program, answers: Mapping[str, An
     return [qid for qid in answers if qid not in replayed]
 
 
-def assess_typed(kb: KnowledgeBase, answers: Mapping[str, Any], jurisdiction: str, now: dt.datetime) -> Assessment:
-    """Assess already-checked answers (see `engine.answers.parse_answers`)."""
+class AssessmentMemo:
+    """A bounded, thread-safe LRU of assessments keyed by the canonical answers (order-free)."""
+
+    def __init__(self, size: int = MEMO_SIZE):
+        self.size = size
+        self._items: OrderedDict[Hashable, Assessment] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key: Hashable) -> Assessment | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is None:
+                self.misses += 1
+                return None
+            self._items.move_to_end(key)
+            self.hits += 1
+            return found
+
+    def put(self, key: Hashable, value: Assessment) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self.hits = self.misses = 0
+
+
+memo = AssessmentMemo()
+
+
+def _memo_key(kb: KnowledgeBase, answers: Mapping[str, Any], jurisdiction: str, now: dt.datetime, engine: str):
+    key = (id(kb), kb.version, jurisdiction, now, engine, frozenset(answers.items()))
+    try:
+        hash(key)
+    except TypeError:  # an answer of a type no parser produces (e.g. a list): not memoised
+        return None
+    return key
+
+
+def assess_typed(
+    kb: KnowledgeBase, answers: Mapping[str, Any], jurisdiction: str, now: dt.datetime, engine: str = "auto"
+) -> Assessment:
+    """Assess already-checked answers (see `engine.answers.parse_answers`).
+
+    `engine`: "auto" (default) computes a provisional result of an incomplete interview with
+    the direct evaluator and the final result with experta; "experta" always uses experta;
+    "direct" always uses the direct evaluator. Results are memoised; treat them as read-only.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine '{engine}' (known: {', '.join(ENGINES)})")
+    key = _memo_key(kb, answers, jurisdiction, now, engine)
+    found = memo.get(key) if key is not None else None
+    if found is not None:
+        return found
+    result = _assess(kb, dict(answers), jurisdiction, now, engine)
+    if key is not None:
+        memo.put(key, result)
+    return result
+
+
+def _assess(kb: KnowledgeBase, answers: dict[str, Any], jurisdiction: str, now: dt.datetime, engine: str) -> Assessment:
     program = program_for(kb, jurisdiction)
-    answers = dict(answers)
-    run = engine_for(program).assess(answers, now)
     evaluation = evaluate_case(program, answers, now)
-    derived = {name: run.derived.get(name, evaluation.derived.get(name)) for name in program.derived}
-    steps = trace_steps(program, run.fired, answers, derived)
+    questions = open_questions(kb, program, answers, now, evaluation)
+    if engine == "experta" or (engine == "auto" and not questions):
+        run = engine_for(program).assess(answers, now)
+        fired, order, used = run.fired, run.fired, "experta"
+        derived = {name: run.derived.get(name, evaluation.derived.get(name)) for name in program.derived}
+    else:
+        fired, order, used = evaluation.fired(), [], "direct"
+        derived = dict(evaluation.derived)
+    steps = trace_steps(program, fired, answers, derived)
     gaps: dict[str, tuple[ParameterUse, list[str]]] = {}
     for step in steps:
         for use in step.parameters:
@@ -166,11 +246,12 @@ def assess_typed(kb: KnowledgeBase, answers: Mapping[str, Any], jurisdiction: st
         measures=measure_outcomes(program, steps, answers, now),
         trace=steps,
         derived=derived,
-        open_questions=open_questions(kb, program, answers, now, evaluation),
+        open_questions=questions,
         gaps=list(gaps.values()),
         not_encoded=list(kb.not_encoded),
-        experta_order=run.fired,
+        experta_order=order,
         program=program,
+        engine=used,
     )
 
 
@@ -179,6 +260,7 @@ def assess(
     answers: Mapping[str, Any],
     jurisdiction: str = DEFAULT_JURISDICTION,
     reference: dt.date | dt.datetime | None = None,
+    engine: str = "auto",
 ) -> Assessment:
     """Check raw answers (from a file or a form) and assess them; raise `AnswersError` if any is bad."""
     now = reference_moment(reference)
@@ -186,4 +268,4 @@ def assess(
     typed, errors = parse_answers(kb.questions, answers, now)
     if errors:
         raise AnswersError(errors)
-    return assess_typed(kb, typed, jurisdiction, now)
+    return assess_typed(kb, typed, jurisdiction, now, engine)

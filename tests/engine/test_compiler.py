@@ -51,7 +51,7 @@ def test_experta_agrees_with_the_direct_evaluator_on_every_small_case(small_kb):
 
 def test_a_rule_with_two_matching_branches_concludes_once(small_kb):
     result = assess_typed(
-        small_kb, {"age_at_conduct": 15, "admits_facts": True, "conduct": "violence"}, "baseline", NOW
+        small_kb, {"age_at_conduct": 15, "admits_facts": True, "conduct": "violence"}, "baseline", NOW, engine="experta"
     )
     assert result.experta_order.count("R-SAFE-01") == 1
     assert [m.id for m in result.measures].count("legal_assistance") == 1
@@ -59,28 +59,30 @@ def test_a_rule_with_two_matching_branches_concludes_once(small_kb):
 
 def test_negated_derived_fact_waits_for_its_rule(small_kb):
     """R-DIV-01 needs 'below_macr' to be false: below the MACR it must never fire, in any engine."""
-    result = assess_typed(small_kb, {"age_at_conduct": 12, "admits_facts": True}, "baseline", NOW)
+    result = assess_typed(small_kb, {"age_at_conduct": 12, "admits_facts": True}, "baseline", NOW, engine="experta")
     assert "R-DIV-01" not in result.experta_order
     assert ("recommend", "diversion") not in result.measure_pairs()
 
 
 def test_an_exception_defeats_the_rule_it_names(small_kb):
     case = {"age_at_conduct": 15, "admits_facts": True, "conduct": "expression"}
-    result = assess_typed(small_kb, case, "baseline", NOW)
+    result = assess_typed(small_kb, case, "baseline", NOW, engine="experta")
     assert "R-CHG-01" in result.experta_order and "R-DIV-01" not in result.experta_order
     case["conduct"] = "violence"
-    assert "R-DIV-01" in assess_typed(small_kb, case, "baseline", NOW).experta_order
+    assert "R-DIV-01" in assess_typed(small_kb, case, "baseline", NOW, engine="experta").experta_order
 
 
 def test_engines_in_parallel_threads_do_not_share_facts(small_kb):
     cases = list(small_cases())
-    expected = [assess_typed(small_kb, c, "baseline", NOW).measure_pairs() for c in cases]
+    program = program_for(small_kb, "baseline")
+    # Each thread's own engine, not assess_typed: its memo would answer from another thread's result.
+    expected = [engine_for(program).assess(c, NOW).measures for c in cases]
     failures = []
 
     def worker(offset: int) -> None:
         for i in range(len(cases)):
             index = (i + offset) % len(cases)
-            got = assess_typed(small_kb, cases[index], "baseline", NOW).measure_pairs()
+            got = engine_for(program).assess(cases[index], NOW).measures
             if got != expected[index]:
                 failures.append(index)
 
@@ -104,7 +106,7 @@ def test_firing_order_is_the_same_in_every_process():
         "from engine.session import assess_typed\n"
         "kb = load_knowledge('tests/fixtures/small')\n"
         "r = assess_typed(kb, {'age_at_conduct': 15, 'admits_facts': True, 'conduct': 'violence',"
-        " 'arrest_datetime': dt.datetime(2026, 2, 20)}, 'lowland', dt.datetime(2026, 3, 1))\n"
+        " 'arrest_datetime': dt.datetime(2026, 2, 20)}, 'lowland', dt.datetime(2026, 3, 1), engine='experta')\n"
         "print(json.dumps([r.experta_order, [s.rule_id for s in r.trace]]))\n"
     )
     outputs = set()
@@ -144,5 +146,5 @@ def test_the_engine_is_built_once_per_thread_and_profile_not_per_case(small_kb):
     program = program_for(small_kb, "baseline")
     first = engine_for(program)
     for case in list(small_cases())[:50]:
-        assess_typed(small_kb, case, "baseline", NOW)
+        assess_typed(small_kb, case, "baseline", NOW, engine="experta")
     assert engine_for(program) is first
