@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -88,8 +89,9 @@ class _Reader:
         container[obj.id] = obj
         self.kb.locations[obj.id] = Located(file, line)
 
-    def load_list(self, pattern: str, key: str, model: type, attribute: str) -> None:
-        for path in self.files(pattern):
+    def entries(self, paths: list[Path], key: str, model: type) -> Iterator[tuple[Any, Any, str, int]]:
+        """Each valid entry under `key` in these files, with its raw mapping, file and line."""
+        for path in paths:
             file = self.rel(path)
             data = self.read(path)
             if data is None:
@@ -100,26 +102,18 @@ class _Reader:
                 obj, problems = validate_entry(model, raw, file, (key, index))
                 self.problems.extend(problems)
                 if obj is not None:
-                    self.add(getattr(self.kb, attribute), obj, file, data[key].item_lines[index])
+                    yield obj, raw, file, data[key].item_lines[index]
+
+    def load_list(self, pattern: str, key: str, model: type, attribute: str) -> None:
+        for obj, _, file, line in self.entries(self.files(pattern), key, model):
+            self.add(getattr(self.kb, attribute), obj, file, line)
 
     def load_rules(self) -> None:
-        for path in self.files("rules/*.yaml"):
-            file = self.rel(path)
-            data = self.read(path)
-            if data is None:
-                continue
-            items, problems = entries_of(data, "rules", file)
+        for spec, raw, file, line in self.entries(self.files("rules/*.yaml"), "rules", RuleSpec):
+            condition, problems = parse_condition(raw["when"], file, spec.id, line_of(raw, ("when",)))
             self.problems.extend(problems)
-            for index, raw in items:
-                spec, problems = validate_entry(RuleSpec, raw, file, ("rules", index))
-                self.problems.extend(problems)
-                if spec is None:
-                    continue
-                condition, problems = parse_condition(raw["when"], file, spec.id, line_of(raw, ("when",)))
-                self.problems.extend(problems)
-                if condition is not None:
-                    line = data["rules"].item_lines[index]
-                    self.add(self.kb.rules, Rule(spec, condition, Located(file, line), len(self.kb.rules)), file, line)
+            if condition is not None:
+                self.add(self.kb.rules, Rule(spec, condition, Located(file, line), len(self.kb.rules)), file, line)
 
     def load_jurisdictions(self) -> None:
         for path in self.files("jurisdictions/*.yaml"):
@@ -147,20 +141,9 @@ class _Reader:
                 self.kb.locations[f"{profile.id}.values.{name}"] = Located(file, line_of(data, ("values", name)))
 
     def load_scenarios(self) -> None:
-        for path in sorted(self.root.glob("scenarios/*.yaml")):
-            file = self.rel(path)
-            data = self.read(path)
-            if data is None:
-                continue
-            items, problems = entries_of(data, "scenarios", file)
-            self.problems.extend(problems)
-            for index, raw in items:
-                scenario, problems = validate_entry(Scenario, raw, file, ("scenarios", index))
-                self.problems.extend(problems)
-                if scenario is not None:
-                    self.kb.scenarios.append(
-                        ScenarioEntry(scenario, Located(file, data["scenarios"].item_lines[index]))
-                    )
+        # Scenarios are optional: a knowledge base without any still loads.
+        for scenario, _, file, line in self.entries(sorted(self.root.glob("scenarios/*.yaml")), "scenarios", Scenario):
+            self.kb.scenarios.append(ScenarioEntry(scenario, Located(file, line)))
 
 
 def read_knowledge(root: Path | str | None = None) -> tuple[KnowledgeBase, list[Problem]]:
