@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint check bench system-deps clean
+.PHONY: run test lint check bench bench-smoke system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,8 +36,12 @@ check: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
+## Benchmark figures (docs/performance.md); never a timed test. CI runs bench-smoke only.
 bench: $(STAMP)
 	$(BIN)/pathway bench --cases 2000 --out bench-results/latest.json
+
+bench-smoke: $(STAMP)
+	$(BIN)/pathway bench --cases 10 --no-growth --workers 1
 
 clean:
 	rm -rf $(VENV) build *.egg-info

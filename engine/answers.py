@@ -80,7 +80,7 @@ def _yes_no(question: Question, value: Any) -> bool:
 
 
 def _choice(question: Question, value: Any) -> str:
-    if isinstance(value, str) and value.strip() in question.choice_ids:
+    if isinstance(value, str) and value.strip() in question.choice_id_set:
         return value.strip()
     hint = suggest(str(value), question.choice_ids) if isinstance(value, str) else None
     raise AnswerValueError(_error(question, value, "not one of the allowed choices", hint))
@@ -93,7 +93,7 @@ def _multi_choice(question: Question, value: Any) -> frozenset:
         raise AnswerValueError(_error(question, value, "expected a list of choices"))
     chosen = []
     for item in value:
-        if not isinstance(item, str) or item not in question.choice_ids:
+        if not isinstance(item, str) or item not in question.choice_id_set:
             hint = suggest(str(item), question.choice_ids) if isinstance(item, str) else None
             raise AnswerValueError(_error(question, item, "not one of the allowed choices", hint))
         chosen.append(item)

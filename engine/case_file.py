@@ -12,7 +12,7 @@ answers:
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +72,22 @@ def parse_case(kb: KnowledgeBase, text: str | bytes, name: str, jurisdiction: st
     data, problems = read_case_text(text, name)
     if problems:
         raise CaseFileError(problems)
+    return check_case_data(kb, data, name, jurisdiction)
+
+
+def check_case_data(
+    kb: KnowledgeBase, data: Any, name: str, jurisdiction: str | None = None, line: int | None = None
+) -> ParsedCase:
+    """Check already-parsed case data (from YAML, or one JSON line of a batch file at `line`)."""
+    try:
+        return _check_case_data(kb, data, name, jurisdiction)
+    except CaseFileError as err:
+        if line is None:
+            raise
+        raise CaseFileError([replace(p, line=p.line or line) for p in err.problems]) from None
+
+
+def _check_case_data(kb: KnowledgeBase, data: Any, name: str, jurisdiction: str | None) -> ParsedCase:
     case, problems = validate_entry(CaseFile, data, name)
     if case is None:
         raise CaseFileError(problems)

@@ -3,6 +3,8 @@
 pathway check                      validate knowledge/ and list every problem
 pathway assess CASE [--json]       explained recommendation for a case file
 pathway interview                  ask only the questions that matter, one at a time
+pathway batch CASES [--compare ID] [--set p=v]   many case files at once, or under two laws
+pathway bench                      benchmark figures (see docs/performance.md)
 pathway serve                      the web app (main job)
 """
 
@@ -312,18 +314,97 @@ def diff(old: str, new: str, case_dir: Path | None, jurisdiction: str | None) ->
 @main.command()
 @click.option("--cases", default=1000, show_default=True, help=_("Generated cases per path."))
 @click.option("--jurisdiction", default="baseline", show_default=True)
+@click.option("--growth/--no-growth", default=True, show_default=True, help=_("Also time x2 and x4 rule bases."))
+@click.option("--workers", type=int, default=None, help=_("Batch worker processes (default: one per core)."))
 @click.option(
     "--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help=_("Also write the figures as JSON.")
 )
 @knowledge_option
-def bench(cases: int, jurisdiction: str, out: Path | None, knowledge_dir: Path | None) -> None:
+def bench(
+    cases: int, jurisdiction: str, growth: bool, workers: int | None, out: Path | None, knowledge_dir: Path | None
+) -> None:
     """Print benchmark figures (min / median / p95 per case, ratio to direct evaluation)."""
     from .benchmark import format_figures, run_benchmark, write_figures
 
-    figures = run_benchmark(_load(knowledge_dir), cases, jurisdiction)
+    figures = run_benchmark(_load(knowledge_dir), cases, jurisdiction, growth=growth, workers=workers)
     click.echo(format_figures(figures))
     if out is not None:
         write_figures(figures, out)
+
+
+@main.command()
+@click.argument("cases", type=click.Path(exists=True, path_type=Path))
+@click.option("--jurisdiction", default=None, help=_("Profile for every case (default: each case file's own)."))
+@click.option("--compare", "compare_with", default=None, help=_("Also assess every case under this profile (B)."))
+@click.option(
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="PARAM=VALUE",
+    help=_("Parameter override for B, e.g. --set macr=14 (repeatable); compares with the profile as it is."),
+)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help=_("Results (JSONL)."))
+@click.option("--workers", type=int, default=None, help=_("Worker processes (default: one per core)."))
+@click.option(
+    "--engine",
+    "engine_name",
+    type=click.Choice(["fast", "experta"]),
+    default="fast",
+    show_default=True,
+    help=_(
+        "fast: compiled direct evaluator (equal to experta by the differential test); experta: the engine of record."
+    ),
+)
+@knowledge_option
+def batch(
+    cases: Path,
+    jurisdiction: str | None,
+    compare_with: str | None,
+    settings: tuple[str, ...],
+    out: Path | None,
+    workers: int | None,
+    engine_name: str,
+    knowledge_dir: Path | None,
+) -> None:
+    """Assess many cases: a folder of YAML/JSON case files, one case file, or a JSONL file (one case a line)."""
+    from .batch import BatchInputError, Scenario, collect, format_summary, parse_overrides, run_batch
+
+    kb = _load(knowledge_dir)
+    try:
+        for profile in (jurisdiction, compare_with):
+            if profile is not None and profile not in kb.jurisdictions:
+                raise BatchInputError(
+                    f"unknown jurisdiction '{profile}' (known: {', '.join(sorted(kb.jurisdictions))})"
+                )
+        overrides = parse_overrides(kb, list(settings))
+        items = collect(cases)
+    except BatchInputError as err:
+        click.echo(str(err), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    scenarios = [Scenario(jurisdiction)]
+    if compare_with is not None or overrides:
+        scenarios.append(Scenario(compare_with or jurisdiction, tuple(sorted(overrides.items()))))
+    stream = out.open("w", encoding="utf-8") if out is not None else None
+    try:
+        with click.progressbar(length=len(items), label=_("Assessing"), file=sys.stderr) as bar:
+            summary = run_batch(
+                kb,
+                items,
+                scenarios,
+                workers=workers,
+                engine=engine_name,
+                knowledge_dir=knowledge_dir,
+                write=(lambda line: stream.write(line + "\n")) if stream is not None else None,
+                progress=bar.update,
+            )
+    finally:
+        if stream is not None:
+            stream.close()
+    click.echo(format_summary(kb, summary))
+    if out is not None:
+        click.echo(_("Results written to {path}.").format(path=out))
+    if summary.errors:
+        sys.exit(EXIT_BAD_INPUT)
 
 
 @main.command()

@@ -9,6 +9,9 @@ that did not apply (drawn dashed).
 
 from __future__ import annotations
 
+import logging
+import shutil
+import subprocess
 import textwrap
 from dataclasses import dataclass, field
 
@@ -21,6 +24,7 @@ from .session import Assessment
 KIND_WORDS = {"require": "Required", "prohibit": "Prohibited", "recommend": "Recommended", "flag": "Flag"}
 KIND_COLOURS = {"require": "#1d70b8", "prohibit": "#d4351c", "recommend": "#00703c", "flag": "#b35c00"}
 PATH_COLOUR = "#0b0c0c"
+logger = logging.getLogger(__name__)
 OFF_PATH_COLOUR = "#8a8d90"
 FONT = "DejaVu Sans,Helvetica,Arial,sans-serif"
 
@@ -180,9 +184,34 @@ def to_graph(tree: TreeNode) -> graphviz.Digraph:
     return graph
 
 
+DOT_TIMEOUT_SECONDS = 20
+
+
 def render_svg(tree: TreeNode) -> str | None:
-    """The tree as SVG text, or None when Graphviz's `dot` program is not installed."""
-    try:
-        return to_graph(tree).pipe(format="svg", encoding="utf-8")
-    except graphviz.ExecutableNotFound:
+    """The tree as SVG text, or None when Graphviz's `dot` is not installed, fails or hangs.
+
+    Callers fall back to the text tree; a broken `dot` must never take the result page down.
+    """
+    dot = shutil.which("dot")
+    if dot is None:
         return None
+    try:
+        done = subprocess.run(  # noqa: S603 (a fixed program and arguments; the graph goes in on stdin)
+            [dot, "-Tsvg"],
+            input=to_graph(tree).source.encode("utf-8"),
+            capture_output=True,
+            timeout=DOT_TIMEOUT_SECONDS,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError) as err:
+        logger.warning("Graphviz dot could not run (%s); the text tree is shown instead", type(err).__name__)
+        return None
+    svg = done.stdout.decode("utf-8", errors="replace")
+    if done.returncode != 0 or "<svg" not in svg:
+        logger.warning("Graphviz dot failed (exit status %s); the text tree is shown instead", done.returncode)
+        return None
+    return svg
+
+
+def dot_installed() -> bool:
+    return shutil.which("dot") is not None

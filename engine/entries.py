@@ -98,7 +98,7 @@ def validate_entry(model: type[M], raw: Any, file: str, prefix: tuple = ()) -> t
                 line,
                 None,
                 ".".join(map(str, prefix)) or None,
-                f"expected a mapping of keys, found {type(raw).__name__}",
+                f"expected a mapping of keys, found {_kind_words(raw)}",
             )
         ]
     try:
@@ -124,3 +124,18 @@ def entries_of(data: Any, key: str, file: str) -> tuple[list[tuple[int, Any]], l
     if not isinstance(items, list):
         return [], [Problem(file, data.key_lines.get(key), None, key, f"'{key}' must be a list")]
     return list(enumerate(items)), []
+
+
+def _kind_words(value: object) -> str:
+    """What a YAML value is, in words (not a Python class name)."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "yes/no"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    return "a value of another kind"

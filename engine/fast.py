@@ -3,37 +3,44 @@
 `engine.evaluator.evaluate_case` walks condition trees for every case; for batches and
 explorations the same three-valued semantics is generated once as straight Python code over
 the bound conditions (answers read once, each rule's status one expression). Kleene logic is
-encoded as integers: 0 false, 1 undecided, 2 true, so `all` is `min`, `any` is `max` and `not`
-is `2 - x`. The differential test checks this function against `evaluate_case` and experta.
+encoded as integers, 0 false, 1 undecided, 3 true, so that `all` is bitwise `&` and `any` is
+bitwise `|` (no function call anywhere); conditions are in negation normal form, so `not` is
+written into the atom tests. The differential test checks this function against `evaluate_case` and experta.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from itertools import chain, compress
 from typing import Any
 
-from .conditions import UNKNOWN, All, AnyOf, Atom, Condition, Const, Not, elapsed
+from .conditions import UNKNOWN, All, AnyOf, Atom, Condition, Const, Not, elapsed, to_nnf
 from .program import Program
 
 _MISSING = object()
 _OPERATORS = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
-VALUES: tuple[bool | None, bool | None, bool | None] = (False, None, True)
+FALSE, UNDECIDED, TRUE = 0, 1, 3
+VALUES: tuple[bool | None, ...] = (False, None, None, True)
+NEGATE = (3, 1, 1, 0)
 
 
-@dataclass(frozen=True)
 class FastResult:
-    """Status of every rule (program order), derived facts, conclusions of one case."""
+    """The conclusions of one case: rules that apply (program order), measures, derived facts."""
 
-    fired: tuple[str, ...]
-    measures: frozenset[tuple[str, str]]
-    derived: dict[str, bool | None]
-    undecided: int  # rules still undecided: 0 when the case is complete
+    __slots__ = ("_facts", "_names", "fired", "measures", "undecided")
+
+    def __init__(self, fired: list[str], measures: set[tuple[str, str]], undecided: int, facts, names):
+        self.fired, self.measures, self.undecided = fired, measures, undecided  # undecided: rules not yet decided
+        self._facts, self._names = facts, names
 
     @property
     def complete(self) -> bool:
         return self.undecided == 0
+
+    @property
+    def derived(self) -> dict[str, bool | None]:
+        return {name: VALUES[code] for name, code in zip(self._names, self._facts, strict=True)}
 
 
 class FastEvaluator:
@@ -43,7 +50,7 @@ class FastEvaluator:
         self.program = program
         self.rules = [rule.id for rule in program.ordered_rules]
         self.facts = sorted(program.derived)
-        self._constants: dict[str, Any] = {"_M": _MISSING, "UNKNOWN": UNKNOWN}
+        self._constants: dict[str, Any] = {"_M": _MISSING, "UNKNOWN": UNKNOWN, "NEGATE": NEGATE}
         self._questions: dict[str, str] = {}
         self._elapsed: dict[tuple[str, str], str] = {}
         rule_var = {rid: f"s{i}" for i, rid in enumerate(self.rules)}
@@ -56,7 +63,7 @@ class FastEvaluator:
                 if name not in emitted_facts:
                     emitted_facts.add(name)
                     body.append(self._fact_line(name))
-            body.append(f"    {rule_var[rule.id]} = {self._expr(program.effective[rule.id])}")
+            body.append(f"    {rule_var[rule.id]} = {self._expr(to_nnf(program.effective[rule.id]))}")
         for name in self.facts:
             if name not in emitted_facts:
                 body.append(self._fact_line(name))
@@ -70,7 +77,7 @@ class FastEvaluator:
         statuses = ", ".join(rule_var[r] for r in self.rules)
         facts = ", ".join(fact_var[f] for f in self.facts)
         # Constants as default arguments: local lookups instead of global ones.
-        names = ", ".join(f"{name}={name}" for name in ["min", "max", *self._constants])
+        names = ", ".join(f"{name}={name}" for name in self._constants)
         source = "\n".join(
             [
                 f"def evaluate(answers, now, *, {names}):",
@@ -80,11 +87,11 @@ class FastEvaluator:
             ]
         )
         self.source = source
-        namespace = {"min": min, "max": max, **self._constants}
+        namespace = dict(self._constants)
         exec(compile(source, f"<fast evaluator {program.profile.id}>", "exec"), namespace)  # noqa: S102 (generated from validated conditions)
         self._evaluate: Callable = namespace["evaluate"]
         rules = program.kb.rules
-        self._measures = [frozenset(rules[rid].spec.then.measures()) for rid in self.rules]
+        self._measures = [tuple(rules[rid].spec.then.measures()) for rid in self.rules]
 
     def _facts_read(self, node: Condition) -> list[str]:
         found: list[str] = []
@@ -102,7 +109,7 @@ class FastEvaluator:
 
     def _fact_line(self, name: str) -> str:
         setters = [self._rule_var[r] for r in self.program.derived[name]]
-        value = setters[0] if len(setters) == 1 else f"max({', '.join(setters)})"
+        value = " | ".join(setters)
         return f"    {self._fact_var[name]} = {value}"
 
     def _constant(self, value: Any) -> str:
@@ -112,22 +119,21 @@ class FastEvaluator:
 
     def _expr(self, node: Condition) -> str:
         if isinstance(node, Const):
-            return "2" if node.value else "0"
-        if isinstance(node, Not):
-            return f"(2 - {self._expr(node.item)})"
+            return "3" if node.value else "0"
+        if isinstance(node, Not):  # in negation normal form: directly above an atom
+            return self._atom(node.item, negated=True)
         if isinstance(node, (All, AnyOf)):
-            items = ", ".join(self._expr(item) for item in node.items)
-            return f"{'min' if isinstance(node, All) else 'max'}({items})"
+            return "(" + (" & " if isinstance(node, All) else " | ").join(self._expr(item) for item in node.items) + ")"
         return self._atom(node)
 
-    def _atom(self, atom: Atom) -> str:
-        if atom.kind == "rule":
-            return self._rule_var[atom.name]
-        if atom.name in self.program.derived:
-            return self._fact_var[atom.name]
+    def _atom(self, atom: Atom, negated: bool = False) -> str:
+        if atom.kind == "rule" or atom.name in self.program.derived:
+            var = self._rule_var[atom.name] if atom.kind == "rule" else self._fact_var[atom.name]
+            return f"NEGATE[{var}]" if negated else var
         var = self._questions.setdefault(atom.name, f"a{len(self._questions)}")
         test = self._test(atom, var)
-        return f"(1 if {var} is _M else 2 if {test} else 0)"
+        yes, no = (0, 3) if negated else (3, 0)
+        return f"(1 if {var} is _M else {yes} if {test} else {no})"
 
     def _test(self, atom: Atom, v: str) -> str:
         """A Python expression equal to `atom.test(v, now)` for a present answer."""
@@ -160,15 +166,15 @@ class FastEvaluator:
         return f"{test}({v}, now)"
 
     def statuses(self, answers: Mapping[str, Any], now: dt.datetime) -> tuple[tuple[int, ...], tuple[int, ...]]:
-        """Raw codes (0 false, 1 undecided, 2 true) of every rule (program order) and derived fact."""
+        """Raw codes (0 false, 1 undecided, 3 true) of every rule (program order) and derived fact."""
         return self._evaluate(answers, now)
 
     def evaluate(self, answers: Mapping[str, Any], now: dt.datetime) -> FastResult:
         rules, facts = self._evaluate(answers, now)
-        fired = tuple(rid for rid, code in zip(self.rules, rules, strict=True) if code == 2)
-        measures = frozenset().union(*(m for m, code in zip(self._measures, rules, strict=True) if code == 2))
-        derived = {name: VALUES[code] for name, code in zip(self.facts, facts, strict=True)}
-        return FastResult(fired, measures, derived, rules.count(1))
+        applies = [code == TRUE for code in rules]
+        fired = list(compress(self.rules, applies))
+        measures = set(chain.from_iterable(compress(self._measures, applies)))
+        return FastResult(fired, measures, rules.count(UNDECIDED), facts, self.facts)
 
 
 def fast_evaluator(program: Program) -> FastEvaluator:

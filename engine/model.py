@@ -7,6 +7,7 @@ Unknown keys are rejected (`extra="forbid"`). Rule conditions stay raw here and 
 from __future__ import annotations
 
 import datetime as dt
+from functools import cached_property
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -192,9 +193,13 @@ class Question(Strict):
             raise ValueError("choice ids must be unique within a question")
         return self
 
-    @property
+    @cached_property
     def choice_ids(self) -> list[str]:
         return [c.id for c in self.choices or []]
+
+    @cached_property
+    def choice_id_set(self) -> frozenset[str]:
+        return frozenset(self.choice_ids)
 
 
 class Conclusions(Strict):

@@ -8,6 +8,7 @@ comes after everything it reads; experta fires by stratum and explanations list 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -37,10 +38,12 @@ class ParameterUse:
 class Program:
     """Every rule of the knowledge base, bound to the parameters of one jurisdiction."""
 
-    def __init__(self, kb: KnowledgeBase, jurisdiction: str):
+    def __init__(self, kb: KnowledgeBase, jurisdiction: str, overrides: Mapping[str, object] | None = None):
+        """`overrides`: parameter values replacing the profile's (e.g. a proposed law: {"macr": 14})."""
         self.kb = kb
         self.profile: Jurisdiction = kb.jurisdictions[jurisdiction]
-        self.values = self.profile.values
+        self.overrides = dict(overrides or {})
+        self.values = {**self.profile.values, **self.overrides}
         self.international = kb.jurisdictions["baseline"].values
         self.derived: dict[str, list[str]] = kb.derived_facts()
         self.exceptions: dict[str, list[str]] = {}

@@ -8,9 +8,10 @@ the direct evaluator decides which questions are still relevant.
 Speed (see docs/performance.md): while an interview is incomplete, `assess_typed` computes the
 provisional result with the direct evaluator, which the differential test proves equal to
 experta's conclusions on every generated case; once no question is open (the final result),
-or when `engine="experta"` is asked for, experta computes the result. Assessments are
-memoised by (knowledge base, profile, reference moment, answers, engine): the web app and the
-CLI assess the same answers several times per step.
+or when `engine="experta"` is asked for, experta computes the result. A memo of assessments
+keyed by (knowledge base, profile, reference moment, answers, engine) exists for benchmarks and
+batch-like callers, but it is off (size 0) by default: a server must keep no case data beyond
+the request that carries it, so the web app caches per request instead (web/case.py).
 """
 
 from __future__ import annotations
@@ -176,6 +177,8 @@ class AssessmentMemo:
             return found
 
     def put(self, key: Hashable, value: Assessment) -> None:
+        if self.size <= 0:
+            return
         with self._lock:
             self._items[key] = value
             self._items.move_to_end(key)
@@ -188,7 +191,7 @@ class AssessmentMemo:
             self.hits = self.misses = 0
 
 
-memo = AssessmentMemo()
+memo = AssessmentMemo(size=0)  # off by default; see the module docstring
 
 
 def _memo_key(kb: KnowledgeBase, answers: Mapping[str, Any], jurisdiction: str, now: dt.datetime, engine: str):

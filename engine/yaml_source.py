@@ -16,6 +16,9 @@ from .errors import Problem
 
 # YAML bombs ("billion laughs") expand aliases; knowledge and case files have no use for them.
 MAX_ALIASES = 0
+# Nesting deeper than this is refused before PyYAML's recursive composer can exhaust the stack;
+# the deepest knowledge entry (a rule condition) is far shallower.
+MAX_DEPTH = 64
 
 
 class LineDict(dict):
@@ -38,8 +41,25 @@ class _Loader(yaml.SafeLoader):
         self.path = path
         self.problems: list[Problem] = []
         self.alias_count = 0
+        self.depth = 0
+
+    def construct_object(self, node, deep=False):
+        self._last_mark = node.start_mark.line + 1  # the line to name if this value cannot be built
+        return super().construct_object(node, deep=deep)
 
     def compose_node(self, parent, index):
+        self.depth += 1
+        try:
+            return self._compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def _compose_node(self, parent, index):
+        if self.depth > MAX_DEPTH:
+            event = self.peek_event()
+            raise yaml.YAMLError(
+                f"line {event.start_mark.line + 1}: nested more than {MAX_DEPTH} levels deep; these files need far fewer"
+            )
         if self.check_event(yaml.AliasEvent):
             self.alias_count += 1
             if self.alias_count > MAX_ALIASES:
@@ -90,7 +110,12 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _constr
 
 def parse_yaml_text(text: str, path: str) -> tuple[Any, list[Problem]]:
     """Parse YAML (or JSON, a subset) text; return the data and the problems found."""
-    loader = _Loader(text, path)
+    try:
+        # The reader checks every character when it is built: a NUL or other control character
+        # is a YAMLError from here, not from get_single_data.
+        loader = _Loader(text, path)
+    except yaml.YAMLError as err:
+        return None, [Problem(path, None, None, None, f"this is not valid YAML: {err}")]
     try:
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as err:
@@ -100,6 +125,12 @@ def parse_yaml_text(text: str, path: str) -> tuple[Any, list[Problem]]:
         return None, [*loader.problems, Problem(path, line, None, None, f"this is not valid YAML: {reason}")]
     except yaml.YAMLError as err:
         return None, [*loader.problems, Problem(path, None, None, None, f"this is not valid YAML: {err}")]
+    except (ValueError, OverflowError, RecursionError) as err:
+        # A value PyYAML recognises but Python cannot hold: a date like 2026-13-45, an integer of
+        # thousands of digits. Say which line, never show a traceback.
+        mark = getattr(loader, "_last_mark", None)
+        reason = str(err).split(":")[0]
+        return None, [*loader.problems, Problem(path, mark, None, None, f"this value cannot be read: {reason}")]
     finally:
         loader.dispose()
     return data, loader.problems

@@ -21,7 +21,7 @@ from engine import load_knowledge
 from engine.answers import answer_text
 from engine.explanation import source_views
 
-from . import errors, interview, records, result, security
+from . import api, errors, interview, policy, records, result, security, teaching
 from .config import RTL_LANGUAGES, ConfigError, build_config
 
 __all__ = ["ConfigError", "create_app"]
@@ -57,6 +57,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(result.bp)
     app.register_blueprint(records.bp)
     app.register_blueprint(errors.bp)
+    app.register_blueprint(teaching.bp)
+    app.register_blueprint(policy.bp)
+    # The JSON API is stateless (no cookie, so nothing for CSRF to protect); see web.api.
+    app.register_blueprint(api.bp)
+    csrf.exempt(api.bp)
 
     kb = app.extensions["pathway_kb"]
     app.add_template_global(answer_text, "answer_text")

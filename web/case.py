@@ -43,10 +43,16 @@ class Case:
     answers: dict[str, Any] = field(default_factory=dict)
     note: str = ""
     dropped: list[str] = field(default_factory=list)  # answers the current knowledge base no longer accepts
+    # Assessments made while handling this request (a view may ask for the same one several times);
+    # it lives and dies with this object, so no case data outlives the request.
+    _assessed: dict = field(default_factory=dict, repr=False, compare=False)
 
     def assess(self, kb: KnowledgeBase, without: str | None = None) -> Assessment:
         answers = {k: v for k, v in self.answers.items() if k != without}
-        return on_engine_thread(assess_typed, kb, answers, self.jurisdiction, self.reference)
+        key = (id(kb), without, tuple(answers.items()))
+        if key not in self._assessed:
+            self._assessed[key] = on_engine_thread(assess_typed, kb, answers, self.jurisdiction, self.reference)
+        return self._assessed[key]
 
 
 def knowledge() -> KnowledgeBase:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, render_template
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .api.problems import http_problem, is_api_request, server_problem
 
 bp = Blueprint("errors", __name__)
 
@@ -27,7 +31,9 @@ def csrf_error(error: CSRFError) -> tuple[str, int]:
 
 
 @bp.app_errorhandler(HTTPException)
-def http_error(error: HTTPException) -> tuple[str, int]:
+def http_error(error: HTTPException) -> Any:
+    if is_api_request():  # the JSON API answers with problem details, never an HTML page
+        return http_problem(error)
     status = error.code or 500
     if status == 404:
         return _page(404, gettext("Page not found"), gettext("Check the address, or go back to the start page."))
@@ -43,7 +49,9 @@ def http_error(error: HTTPException) -> tuple[str, int]:
 
 
 @bp.app_errorhandler(InternalServerError)
-def server_error(error: Exception) -> tuple[str, int]:
+def server_error(error: Exception) -> Any:
+    if is_api_request():
+        return server_problem()
     return _page(
         500,
         gettext("Sorry, there is a problem with the service"),

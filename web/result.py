@@ -8,7 +8,7 @@ from flask import Blueprint, Response, render_template
 from flask_babel import gettext
 from markupsafe import Markup
 
-from engine.decision_tree import build_tree, render_svg
+from engine.decision_tree import build_tree, dot_installed, render_svg
 from engine.knowledge_base import KnowledgeBase
 from engine.sensitivity import unknown_facts
 from engine.session import Assessment
@@ -48,6 +48,7 @@ def result_context(kb: KnowledgeBase, case: Case, assessment: Assessment) -> dic
         "tree": tree,
         # Graphviz writes the SVG and XML-escapes every label; no user text goes into it unescaped.
         "svg": Markup(_strip_prolog(svg)) if svg else None,  # noqa: S704
+        "dot_installed": svg is not None or dot_installed(),
     }
 
 
@@ -78,5 +79,7 @@ def tree_svg(case: Case) -> Response:
     kb = knowledge()
     svg = render_svg(build_tree(kb, case.assess(kb)))
     if svg is None:
+        if dot_installed():
+            return Response(gettext("Graphviz failed on this server."), status=503, mimetype="text/plain")
         return Response(gettext("Graphviz is not installed on this server."), status=404, mimetype="text/plain")
     return Response(svg, mimetype="image/svg+xml")

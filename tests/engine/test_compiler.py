@@ -75,7 +75,7 @@ def test_an_exception_defeats_the_rule_it_names(small_kb):
 def test_engines_in_parallel_threads_do_not_share_facts(small_kb):
     cases = list(small_cases())
     program = program_for(small_kb, "baseline")
-    # Each thread's own engine, not assess_typed: its memo would answer from another thread's result.
+    # Each thread's own engine directly: the check is that engines never see each other's facts.
     expected = [engine_for(program).assess(c, NOW).measures for c in cases]
     failures = []
 

@@ -11,12 +11,34 @@ from __future__ import annotations
 import random
 
 from engine.evaluator import evaluate_case
+from engine.fast import fast_evaluator
 from engine.session import engine_for, program_for
 from tests.case_generation import NOW, random_full_case, random_walk_case
 from tests.properties.test_invariants import invariant_violations
 
 CASES = 10_000
 WALK_SHARE = 0.5
+
+
+def _compare_fast(kb, jurisdiction, answers) -> str | None:
+    program = program_for(kb, jurisdiction)
+    reference = evaluate_case(program, answers, NOW)
+    fast = fast_evaluator(program).evaluate(answers, NOW)
+    if fast.fired != reference.fired() or fast.derived != reference.derived:
+        return f"compiled evaluator: {fast.fired} vs direct {reference.fired()}"
+    if fast.undecided != sum(value is None for value in reference.status.values()):
+        return "compiled evaluator: undecided rules differ"
+    return None
+
+
+def _compare_state(kb, jurisdiction, answers) -> str | None:
+    """An interview state (answers so far): experta's conclusions equal the provisional ones."""
+    program = program_for(kb, jurisdiction)
+    run = engine_for(program).assess(answers, NOW)
+    reference = evaluate_case(program, answers, NOW)
+    if set(run.fired) != set(reference.fired()):
+        return f"interview state: experta {sorted(run.fired)} vs direct {sorted(reference.fired())}"
+    return None
 
 
 def _compare(kb, jurisdiction, answers) -> str | None:
@@ -43,7 +65,15 @@ def test_experta_and_direct_evaluation_agree_and_invariants_hold_on_10000_cases(
     for index in range(CASES):
         jurisdiction = profiles[index % len(profiles)]
         answers = random_walk_case(kb, rng, jurisdiction) if index < walks else random_full_case(kb, rng)
-        difference = _compare(kb, jurisdiction, answers)
+        difference = _compare(kb, jurisdiction, answers) or _compare_fast(kb, jurisdiction, answers)
         if difference:
             disagreements.append((jurisdiction, answers, difference))
+        if index < walks:
+            for size in range(len(answers)):
+                state = dict(list(answers.items())[:size])
+                difference = _compare_fast(kb, jurisdiction, state)
+                if not difference and index % 50 == 0:
+                    difference = _compare_state(kb, jurisdiction, state)
+                if difference:
+                    disagreements.append((jurisdiction, state, difference))
     assert not disagreements, f"{len(disagreements)} disagreement(s); first: {disagreements[0]}"

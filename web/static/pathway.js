@@ -30,3 +30,22 @@
     print.addEventListener("click", function () { window.print(); });
   }
 })();
+
+/* Step-through: the left and right arrow keys follow the previous and next links. */
+(function () {
+  "use strict";
+  var nav = document.querySelector("[data-step-nav]");
+  if (!nav) { return; }
+  document.addEventListener("keydown", function (event) {
+    if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) { return; }
+    var target = event.target;
+    if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) { return; }
+    var link = null;
+    if (event.key === "ArrowRight") { link = nav.querySelector("[data-step-next]"); }
+    if (event.key === "ArrowLeft") { link = nav.querySelector("[data-step-prev]"); }
+    if (link) {
+      event.preventDefault();
+      window.location.assign(link.href);
+    }
+  });
+})();

@@ -1,0 +1,189 @@
+"""Batch, compare, the compiled evaluator, synthetic growth and the benchmark script (no timing asserted)."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+from click.testing import CliRunner
+
+from engine.batch import BatchInputError, Item, Scenario, collect, parse_overrides, run_batch
+from engine.benchmark import duplicate_rules, format_figures, run_benchmark
+from engine.case_file import case_data
+from engine.cli import main
+from engine.compiler import compile_engine_class
+from engine.evaluator import evaluate_case
+from engine.program import Program
+from engine.session import assess_typed, engine_for, memo, program_for
+from tests.case_generation import NOW, random_full_case, random_walk_case
+
+
+def _write_cases(kb, path, count, seed=7):
+    rng = random.Random(seed)
+    profiles = sorted(kb.jurisdictions)
+    cases = []
+    with path.open("w", encoding="utf-8") as stream:
+        for index in range(count):
+            jurisdiction = profiles[index % len(profiles)]
+            answers = random_walk_case(kb, rng, jurisdiction) if index % 3 else random_full_case(kb, rng)
+            if index % 5 == 0:  # some incomplete cases too
+                answers = dict(list(answers.items())[: len(answers) // 2])
+            cases.append((jurisdiction, answers))
+            stream.write(json.dumps(case_data(answers, jurisdiction, NOW, kb.version), default=str) + "\n")
+    return cases
+
+
+def _results(path):
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_batch_results_equal_experta_case_by_case(kb, tmp_path):
+    source = tmp_path / "cases.jsonl"
+    cases = _write_cases(kb, source, 120)
+    out = tmp_path / "results.jsonl"
+    runner = CliRunner()
+    done = runner.invoke(main, ["batch", str(source), "--out", str(out), "--workers", "2"])
+    assert done.exit_code == 0, done.output
+    results = _results(out)
+    assert len(results) == len(cases)
+    for (jurisdiction, answers), result in zip(cases, results, strict=True):
+        program = program_for(kb, jurisdiction)
+        run = engine_for(program).assess(answers, NOW)
+        assert set(result["measures"]) == {f"{k}:{m}" for k, m in run.measures}, result["case"]
+        assert result["rules"] == [r.id for r in program.ordered_rules if r.id in set(run.fired)]
+        reference = evaluate_case(program, answers, NOW)
+        assert result["complete"] == (None not in reference.status.values())
+    assert "case(s)" in done.output and "measure" in done.output
+
+
+def test_experta_engine_option_gives_the_same_lines(kb, tmp_path):
+    source = tmp_path / "cases.jsonl"
+    _write_cases(kb, source, 30)
+    items = collect(source)
+    fast_lines, experta_lines = [], []
+    run_batch(kb, items, [Scenario(None)], workers=1, write=fast_lines.append)
+    run_batch(kb, items, [Scenario(None)], workers=1, engine="experta", write=experta_lines.append)
+    for fast, slow in zip(fast_lines, experta_lines, strict=True):
+        fast, slow = json.loads(fast), json.loads(slow)
+        fast.pop("complete", None)
+        assert fast == slow
+
+
+def test_bad_cases_are_reported_and_the_batch_goes_on(kb, tmp_path):
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    (folder / "good.yaml").write_text("answers:\n  age_at_conduct: 15\n", encoding="utf-8")
+    (folder / "bad.yaml").write_text("answers:\n  age_at_conduct: fifteen\n", encoding="utf-8")
+    (folder / "more.jsonl").write_text(
+        '{"answers": {"age_at_conduct": 16}}\n{not json\n{"answers": {"no_such_question": 1}}\n', encoding="utf-8"
+    )
+    out = tmp_path / "out.jsonl"
+    done = CliRunner().invoke(main, ["batch", str(folder), "--out", str(out)])
+    assert done.exit_code == 2  # errors: reported, with the exit status saying so
+    results = {r["case"]: r for r in _results(out)}
+    assert len(results) == 5
+    bad = results[str(folder / "bad.yaml")]["error"][0]
+    assert "bad.yaml:2" in bad and "age_at_conduct" in bad
+    assert "more.jsonl:2" in results[f"{folder / 'more.jsonl'}:2"]["error"][0]
+    assert "no_such_question" in results[f"{folder / 'more.jsonl'}:3"]["error"][0]
+    assert "measures" in results[str(folder / "good.yaml")]
+    assert "measures" in results[f"{folder / 'more.jsonl'}:1"]
+    assert "3 with errors" in done.output
+
+
+def test_compare_under_a_raised_macr_counts_what_changes(kb, tmp_path):
+    source = tmp_path / "cases.jsonl"
+    cases = _write_cases(kb, source, 60)
+    out = tmp_path / "out.jsonl"
+    done = CliRunner().invoke(
+        main, ["batch", str(source), "--jurisdiction", "baseline", "--set", "macr=16", "--out", str(out)]
+    )
+    assert done.exit_code == 0, done.output
+    raised = compile_engine_class(Program(kb, "baseline", {"macr": 16}))()
+    changed = 0
+    for (_, answers), line in zip(cases, _results(out), strict=True):
+        before = engine_for(program_for(kb, "baseline")).assess(answers, NOW).measures
+        after = raised.assess(answers, NOW).measures
+        assert set(line["b"]["measures"]) == {f"{k}:{m}" for k, m in after}
+        assert line["changed"] == (before != after)
+        changed += before != after
+    assert f"{changed} of 60 case(s) change" in done.output
+    profiles = CliRunner().invoke(main, ["batch", str(source), "--jurisdiction", "baseline", "--compare", "ruritania"])
+    assert profiles.exit_code == 0 and "B: ruritania" in profiles.output
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("macrr=14", "did you mean 'macr'"),
+        ("macr=fourteen", "whole number"),
+        ("young_adult_extension=maybe", "true or false"),
+        ("macr", "NAME=VALUE"),
+    ],
+)
+def test_overrides_are_checked_against_the_parameters(kb, setting, message):
+    with pytest.raises(BatchInputError, match=message):
+        parse_overrides(kb, [setting])
+
+
+def test_override_values_are_typed(kb):
+    assert parse_overrides(kb, ["macr=14", "young_adult_extension=false"]) == {
+        "macr": 14,
+        "young_adult_extension": False,
+    }
+    assert CliRunner().invoke(main, ["batch", ".", "--set", "nope=1"]).exit_code == 2
+
+
+def test_duplicated_rule_bases_conclude_the_same_measures(kb):
+    rng = random.Random(3)
+    grown = duplicate_rules(kb, 3)
+    assert len(grown.rules) == 3 * len(kb.rules)
+    for _ in range(40):
+        answers = random_full_case(kb, rng)
+        for jurisdiction in kb.jurisdictions:
+            original = evaluate_case(program_for(kb, jurisdiction), answers, NOW)
+            bigger = evaluate_case(program_for(grown, jurisdiction), answers, NOW)
+            assert sorted(bigger.fired()) == sorted(
+                [*original.fired(), *(f"{r}~2" for r in original.fired()), *(f"{r}~3" for r in original.fired())]
+            )
+
+
+def test_interview_steps_are_provisional_and_the_end_is_experta(kb):
+    rng = random.Random(11)
+    answers = max((random_walk_case(kb, rng, "baseline") for _ in range(5)), key=len)
+    partial = dict(list(answers.items())[:1])
+    step = assess_typed(kb, partial, "baseline", NOW)
+    assert step.engine == "direct" and step.open_questions and step.experta_order == []
+    checked = assess_typed(kb, partial, "baseline", NOW, engine="experta")
+    assert checked.measure_pairs() == step.measure_pairs() and checked.engine == "experta"
+    end = assess_typed(kb, answers, "baseline", NOW)
+    assert end.engine == "experta" and end.complete
+    assert assess_typed(kb, answers, "baseline", NOW) is not end  # no memo by default: nothing of a case is kept
+
+
+def test_the_memo_answers_repeats_only_when_switched_on(kb):
+    answers = {"age_at_conduct": 15}
+    try:
+        memo.size = 8
+        first = assess_typed(kb, answers, "baseline", NOW)
+        assert assess_typed(kb, dict(answers), "baseline", NOW) is first
+    finally:
+        memo.size = 0
+        memo.clear()
+    assert assess_typed(kb, answers, "baseline", NOW) is not first
+
+
+def test_the_benchmark_runs_on_a_tiny_count(kb):
+    figures = run_benchmark(kb, 4, growth=False, workers=1)
+    text = format_figures(figures)
+    assert "direct evaluation (reference)" in text and "interview step" in text and "batch" in text
+    assert figures["paths"]["direct evaluation (reference)"]["ratio_to_direct"] == 1.0
+
+
+def test_collect_reads_a_single_file(tmp_path):
+    case = tmp_path / "one.yaml"
+    case.write_text("answers: {}\n", encoding="utf-8")
+    assert collect(case) == [Item(str(case), str(case))]
+    with pytest.raises(BatchInputError):
+        collect(tmp_path / "missing.jsonl")

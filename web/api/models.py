@@ -1,0 +1,308 @@
+"""Request and response models of the JSON API. The OpenAPI document is generated from these.
+
+Requests are checked by pydantic for shape (types, sizes, counts) and then by the engine for
+meaning (is this a question id, is the answer allowed): the same checks `pathway assess` makes.
+Responses are built through these models too, so a response that drifts from the document fails
+in the view, not in a client.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from engine.model import reference_datetime
+
+MAX_ANSWERS = 300
+MAX_TEXT = 200
+MAX_LIST = 50
+MAX_INT = 10**12  # far beyond any question's range; keeps every value printable and JSON-safe
+EARLIEST = dt.datetime(1990, 1, 1)
+LATEST = dt.datetime(2100, 12, 31, 23, 59)
+
+QuestionId = Annotated[str, StringConstraints(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.\-]+$")]
+AnswerValue = Annotated[
+    bool
+    | Annotated[int, Field(ge=-MAX_INT, le=MAX_INT)]
+    | Annotated[str, StringConstraints(max_length=MAX_TEXT)]
+    | Annotated[list[Annotated[str, StringConstraints(max_length=MAX_TEXT)]], Field(max_length=MAX_LIST)],
+    Field(
+        description=(
+            "yes/no: true or false; choice: a choice id; multi_choice: a list of choice ids; integer: a whole "
+            'number; date: "YYYY-MM-DD"; datetime: "YYYY-MM-DDTHH:MM". "unknown" where the question allows '
+            "it. See GET /api/v1/knowledge for each question's type and choices."
+        )
+    ),
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CaseRequest(_Model):
+    """A case: the answers so far, with the jurisdiction profile and the reference moment."""
+
+    jurisdiction: Annotated[str, StringConstraints(min_length=1, max_length=80)] = Field(
+        default="baseline", description="Jurisdiction profile id (GET /api/v1/knowledge lists them)."
+    )
+    reference_date: dt.datetime | None = Field(
+        default=None,
+        description=(
+            "The moment deadlines are measured at: YYYY-MM-DD (noon that day) or YYYY-MM-DDTHH:MM, "
+            "between 1990 and 2100. Default: now."
+        ),
+        json_schema_extra=lambda schema: schema.update(
+            anyOf=[{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}, {"type": "null"}]
+        ),
+    )
+    answers: dict[QuestionId, AnswerValue] = Field(
+        default_factory=dict, max_length=MAX_ANSWERS, description="Answers keyed by question id."
+    )
+
+    @field_validator("reference_date", mode="before")
+    @classmethod
+    def _as_datetime(cls, value: Any) -> Any:
+        if value is not None and not isinstance(value, str):  # pydantic would read a number as Unix time
+            raise ValueError("expected a date YYYY-MM-DD or a date and time YYYY-MM-DDTHH:MM")
+        return reference_datetime(value)
+
+    @field_validator("reference_date")
+    @classmethod
+    def _in_range(cls, value: dt.datetime | None) -> dt.datetime | None:
+        if value is None:
+            return None
+        value = value.replace(tzinfo=None, second=0, microsecond=0)  # local time of the case, to the minute
+        if not EARLIEST <= value <= LATEST:
+            raise ValueError("the reference date must be between 1990-01-01 and 2100-12-31")
+        return value
+
+
+# --- problem details (RFC 9457) ---------------------------------------------------------------
+
+
+class FieldError(_Model):
+    """One thing wrong in the request, naming the field at fault."""
+
+    field: str = Field(description='Where in the request: "answers.<question id>", "reference_date", "body", …')
+    message: str
+    question: str | None = Field(default=None, description="The question id, for an answer.")
+    given: Any = Field(default=None, description="What was given (answers only; long text is cut).")
+    allowed: str | None = Field(default=None, description="What may be given instead, in words.")
+    suggestion: str | None = Field(default=None, description='A "did you mean" id, when one is close.')
+
+
+class Problem(_Model):
+    """An error, as `application/problem+json` (RFC 9457)."""
+
+    type: str = Field(description='A URI naming the kind of problem ("about:blank" for plain HTTP errors).')
+    title: str
+    status: int = Field(ge=400, le=599)
+    detail: str
+    instance: str | None = None
+    errors: list[FieldError] = Field(default_factory=list)
+
+
+# --- assessment (the JSON of `pathway assess --json`) ------------------------------------------
+
+
+class SourceOut(_Model):
+    id: str
+    title: str
+    pinpoint: str
+    binding_force: str
+    verification: str
+    verified: bool
+    text: str | None = None
+
+
+class DeadlineOut(_Model):
+    from_question: str
+    start: str
+    due: str
+    exceeded: bool
+    parameter: str
+
+
+class MeasureOut(_Model):
+    id: str
+    kind: Literal["require", "prohibit", "recommend", "flag"]
+    title: str
+    description: str | None = None
+    decision_point: str
+    tags: list[str]
+    rules: list[str]
+    sources: list[SourceOut]
+    deadline: DeadlineOut | None = None
+
+
+class ParameterOut(_Model):
+    id: str
+    national: Any
+    international: Any
+
+
+class ConclusionOut(_Model):
+    kind: str
+    measure: str
+
+
+class TraceStepOut(_Model):
+    rule: str
+    title: str
+    decision_point: str
+    stratum: int
+    facts: dict[str, Any]
+    parameters: list[ParameterOut]
+    sets: list[str]
+    concludes: list[ConclusionOut]
+    sources: list[SourceOut]
+
+
+class GapOut(_Model):
+    parameter: str
+    national: Any
+    international: Any
+    rules: list[str]
+
+
+class OpenQuestionOut(_Model):
+    id: str
+    text: str
+    waiting_rules: list[str]
+
+
+class JudgementOut(_Model):
+    id: str
+    title: str
+    why: str
+
+
+class AssessmentOut(_Model):
+    """The explained recommendation: measures with their rules and sources, the trace, what is still open."""
+
+    disclaimer: str
+    jurisdiction: str
+    reference_date: str
+    knowledge_version: str
+    complete: bool
+    answers: dict[str, Any]
+    measures: list[MeasureOut]
+    trace: list[TraceStepOut]
+    national_vs_international: list[GapOut]
+    open_questions: list[OpenQuestionOut]
+    answers_no_longer_relevant: list[str]
+    left_to_judgement: list[JudgementOut]
+
+
+# --- knowledge ----------------------------------------------------------------------------------
+
+
+class ChoiceOut(_Model):
+    id: str
+    label: str
+
+
+class QuestionOut(_Model):
+    id: str
+    decision_point: str
+    text: str
+    help: str | None = None
+    type: Literal["yes_no", "choice", "multi_choice", "integer", "date", "datetime"]
+    choices: list[ChoiceOut] | None = None
+    min: int | None = None
+    max: int | None = None
+    unit: str | None = None
+    allow_unknown: bool
+    past: bool
+    allowed: str = Field(description="What may be answered, in words.")
+
+
+class CitationOut(_Model):
+    id: str
+    pinpoint: str
+    verification: str
+
+
+class RuleOut(_Model):
+    id: str
+    decision_point: str
+    title: str
+    explanation: str
+    exception_to: list[str]
+    sets: list[str]
+    concludes: list[ConclusionOut]
+    sources: list[CitationOut]
+
+
+class KnowledgeSourceOut(_Model):
+    id: str
+    title: str
+    citation: str | None = None
+    binding_force: str
+    verification: str
+    note: str | None = None
+
+
+class ProfileOut(_Model):
+    id: str
+    name: str
+    description: str | None = None
+    fictional: bool
+    values: dict[str, Any]
+
+
+class VersionOut(_Model):
+    knowledge_version: str = Field(description="Hash of the knowledge files: the same files give the same version.")
+    app_version: str
+
+
+class KnowledgeOut(_Model):
+    knowledge_version: str
+    questions: list[QuestionOut]
+    rules: list[RuleOut]
+    sources: list[KnowledgeSourceOut]
+    profiles: list[ProfileOut]
+
+
+# --- next question ------------------------------------------------------------------------------
+
+
+class WaitingRuleOut(_Model):
+    id: str
+    title: str
+
+
+class NextQuestionOut(_Model):
+    """What to ask next for these answers (null when the interview is complete)."""
+
+    knowledge_version: str
+    jurisdiction: str
+    reference_date: str
+    complete: bool
+    question: QuestionOut | None
+    waiting_rules: list[WaitingRuleOut] = Field(description="The undecided rules that wait on this answer.")
+    open_questions: int = Field(description="How many relevant questions are still unanswered.")
+    answers_no_longer_relevant: list[str]
+
+
+# --- decision tree ------------------------------------------------------------------------------
+
+
+class TreeNodeOut(_Model):
+    id: str
+    kind: Literal["case", "decision_point", "answer", "rule", "not_applied", "measure"]
+    label: str
+    detail: str
+    on_path: bool
+    measure_kind: str | None = None
+    uses: list[str]
+    items: list[str]
+    children: list[TreeNodeOut]
+
+
+class TreeOut(_Model):
+    knowledge_version: str
+    tree: TreeNodeOut

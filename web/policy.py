@@ -1,0 +1,104 @@
+"""For policy teams: the rule catalogue, the audit, scenario coverage and the jurisdiction gap report.
+
+These pages depend only on the knowledge base, so each is computed once per knowledge version
+(see `web.knowledge_cache`) and never per request.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from typing import Any
+
+from flask import Blueprint, current_app, render_template
+from flask_babel import gettext
+
+from engine.audit import audit
+from engine.catalogue import catalogue, scenario_coverage
+from engine.gaps import gap_report
+
+from .case import knowledge, on_engine_thread
+from .knowledge_cache import cached
+from .teaching import PageError
+
+bp = Blueprint("policy", __name__, url_prefix="/policy")
+DEFAULT_AUDIT_SAMPLES = 300
+
+
+def exploration_available() -> bool:
+    """Whether the engine offers an exhaustive exploration of interview states (engine.explore)."""
+    return importlib.util.find_spec("engine.explore") is not None
+
+
+@bp.route("")
+def index() -> str:
+    kb = knowledge()
+    return render_template("policy/index.html", kb=kb)
+
+
+@bp.route("/rules")
+def rules() -> str:
+    """Every rule in plain words, next to its sources and the scenarios that exercise it."""
+    kb = knowledge()
+    entries = cached("catalogue", compute=lambda: on_engine_thread(catalogue, kb))
+    groups: dict[str, list] = {}
+    for entry in entries:
+        groups.setdefault(entry.rule.spec.decision_point, []).append(entry)
+    numbers = {entry.scenario.name: n for n, entry in enumerate(kb.scenarios, 1)}
+    return render_template("policy/rules.html", kb=kb, groups=groups, count=len(entries), numbers=numbers)
+
+
+@bp.route("/audit")
+def audit_page() -> str:
+    """Static checks and the search of generated interviews (sampled, unless an exhaustive exploration exists)."""
+    kb = knowledge()
+    samples = int(current_app.config.get("AUDIT_SAMPLES", DEFAULT_AUDIT_SAMPLES))
+    report = cached("audit", samples, compute=lambda: on_engine_thread(audit, kb, samples))
+    return render_template(
+        "policy/audit.html",
+        kb=kb,
+        report=report,
+        samples=samples,
+        profiles=sorted(kb.jurisdictions),
+        exploration=exploration_available(),
+    )
+
+
+@bp.route("/coverage")
+def coverage() -> str:
+    """A matrix of rules × scenarios; rules no scenario exercises are listed first."""
+    kb = knowledge()
+    covered = cached("coverage", compute=lambda: on_engine_thread(scenario_coverage, kb))
+    names = [entry.scenario.name for entry in kb.scenarios]
+    missing = [rid for rid, found in covered.items() if not found]
+    return render_template(
+        "policy/coverage.html",
+        kb=kb,
+        covered={rid: set(found) for rid, found in covered.items()},
+        names=names,
+        missing=missing,
+    )
+
+
+@bp.route("/gaps")
+def gaps_index() -> str:
+    kb = knowledge()
+    counts = {j: len(cached("gaps", j, compute=lambda j=j: gap_report(kb, j))) for j in kb.jurisdictions}
+    return render_template("policy/gaps_index.html", kb=kb, counts=counts)
+
+
+@bp.route("/gaps/<jurisdiction>")
+def gaps(jurisdiction: str) -> Any:
+    """Where a profile differs from the international reference values, and the rules affected."""
+    kb = knowledge()
+    if jurisdiction not in kb.jurisdictions:
+        raise PageError(
+            404,
+            gettext("There is no such jurisdiction profile"),
+            gettext(
+                "The knowledge base has no jurisdiction profile “%(id)s”. Known profiles: %(known)s.",
+                id=jurisdiction[:40],
+                known=", ".join(sorted(kb.jurisdictions)),
+            ),
+        )
+    report = cached("gaps", jurisdiction, compute=lambda: gap_report(kb, jurisdiction))
+    return render_template("policy/gaps.html", kb=kb, profile=kb.jurisdictions[jurisdiction], gaps=report)
