@@ -1,5 +1,9 @@
 """Audit of the knowledge base for policy teams: checks that report, never raise.
 
+Exhaustive proofs (engine.explore) cover every complete interview of every profile: no dead
+end, no prohibited outcome advised, no measure both advised and prohibited, and the age and
+MACR invariants; a broken one comes with a counterexample case file.
+
 Static checks (per jurisdiction profile): questions that no rule can ask, rules that can never
 apply, measures never produced, rules whose sources are all unverified, and pairs of rules that
 could advise and prohibit the same measure in one case. A satisfiable-looking conflict is then
@@ -16,6 +20,7 @@ import yaml
 from .answers import answer_to_data
 from .conditions import Atom, to_dnf
 from .evaluator import evaluate_case
+from .explore import Proof, prove
 from .generate import NOW, candidate_values, random_walk_case
 from .knowledge_base import KnowledgeBase
 from .program import Program
@@ -40,6 +45,7 @@ class Finding:
 class AuditReport:
     findings: list[Finding] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    proofs: list[Proof] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Finding]:
@@ -114,6 +120,29 @@ def audit(kb: KnowledgeBase, samples: int = 2000, seed: int = 7) -> AuditReport:
     profiles = sorted(kb.jurisdictions)
     for jurisdiction in profiles:
         program = program_for(kb, jurisdiction)
+        for proof in prove(kb, jurisdiction):
+            report.proofs.append(proof)
+            if proof.proven is False:
+                report.findings.append(
+                    Finding(
+                        "error",
+                        f"invariant broken: {proof.property.id}",
+                        proof.property.id,
+                        proof.property.statement,
+                        jurisdiction,
+                        _case_file(proof.counterexample, jurisdiction),
+                    )
+                )
+            elif proof.proven is None and proof.property.counterexample is not None:
+                report.findings.append(
+                    Finding(
+                        "warning",
+                        "invariant undecided",
+                        proof.property.id,
+                        "the exhaustive search exceeded its budget",
+                        jurisdiction,
+                    )
+                )
         for rid in possible_rules(program):
             possible_in[rid].append(jurisdiction)
         for qid in _search(kb, program, jurisdiction, samples, seed, report):
@@ -216,6 +245,19 @@ def format_report(report: AuditReport) -> str:
     lines = [
         f"Audit: {report.counts.get('error', 0)} error(s), {report.counts.get('warning', 0)} warning(s), {report.counts.get('info', 0)} note(s)."
     ]
+    for jurisdiction in sorted({p.jurisdiction for p in report.proofs}):
+        mine = [p for p in report.proofs if p.jurisdiction == jurisdiction]
+        proven = sum(1 for p in mine if p.proven)
+        states, leaves, seconds = sum(p.states for p in mine), sum(p.leaves for p in mine), sum(p.seconds for p in mine)
+        lines.append(
+            f"  Exhaustive proofs [{jurisdiction}]: {proven} of {len(mine)} properties hold in every complete interview "
+            f"({states} search states, {leaves} decided branches, {seconds:.2f} s)"
+        )
+        lines += [
+            f"    not applicable: {p.property.id} ({p.property.note})"
+            for p in mine
+            if p.proven is None and p.property.counterexample is None
+        ]
     for finding in report.findings:
         where = f" [{finding.jurisdiction}]" if finding.jurisdiction else ""
         lines.append(f"  {finding.level.upper():7} {finding.check}{where}: {finding.subject}: {finding.message}")

@@ -116,24 +116,46 @@ def test_every_screen_shows_the_disclaimer(user):
         assert "This is not a decision." in html, path
 
 
+TRAINER_AND_POLICY_ROUTES = {  # tested in tests/web/test_teaching.py
+    "teaching.scenarios",
+    "teaching.scenario",
+    "teaching.steps_start",
+    "teaching.step",
+    "teaching.what_if",
+    "teaching.what_if_question",
+    "teaching.what_would_change_page",
+    "teaching.pathway_map",
+    "policy.index",
+    "policy.rules",
+    "policy.audit_page",
+    "policy.coverage",
+    "policy.gaps_index",
+    "policy.gaps",
+}
+
+
 def test_every_route_is_a_known_feature(app):
     """One blueprint per feature; a new route must be added here (and tested)."""
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
-    assert endpoints == {
-        "static",
-        "interview.start",
-        "interview.resume_interview",
-        "interview.question",
-        "interview.check",
-        "result.show",
-        "result.tree_svg",
-        "records.record",
-        "records.save_note",
-        "records.download_record",
-        "records.download_case",
-        "records.resume",
-        "records.finish",
-    }
+    assert (
+        endpoints
+        == {
+            "static",
+            "interview.start",
+            "interview.resume_interview",
+            "interview.question",
+            "interview.check",
+            "result.show",
+            "result.tree_svg",
+            "records.record",
+            "records.save_note",
+            "records.download_record",
+            "records.download_case",
+            "records.resume",
+            "records.finish",
+        }
+        | TRAINER_AND_POLICY_ROUTES
+    )
 
 
 def test_user_helper_reads_csrf_tokens(client):
