@@ -6,7 +6,6 @@ These pages depend only on the knowledge base, so each is computed once per know
 
 from __future__ import annotations
 
-import importlib.util
 from typing import Any
 
 from flask import Blueprint, current_app, render_template
@@ -22,11 +21,6 @@ from .teaching import PageError
 
 bp = Blueprint("policy", __name__, url_prefix="/policy")
 DEFAULT_AUDIT_SAMPLES = 300
-
-
-def exploration_available() -> bool:
-    """Whether the engine offers an exhaustive exploration of interview states (engine.explore)."""
-    return importlib.util.find_spec("engine.explore") is not None
 
 
 @bp.route("")
@@ -49,7 +43,7 @@ def rules() -> str:
 
 @bp.route("/audit")
 def audit_page() -> str:
-    """Static checks and the search of generated interviews (sampled, unless an exhaustive exploration exists)."""
+    """Exhaustive proofs of the invariants, static checks, and a sampled search of generated interviews."""
     kb = knowledge()
     samples = int(current_app.config.get("AUDIT_SAMPLES", DEFAULT_AUDIT_SAMPLES))
     report = cached("audit", samples, compute=lambda: on_engine_thread(audit, kb, samples))
@@ -59,7 +53,6 @@ def audit_page() -> str:
         report=report,
         samples=samples,
         profiles=sorted(kb.jurisdictions),
-        exploration=exploration_available(),
     )
 
 

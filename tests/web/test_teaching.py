@@ -26,7 +26,7 @@ SCENARIO = "?scenario=1"
         ("/map/DP-2" + SCENARIO, "The path of this case is drawn in bold"),
         ("/policy", "For policy teams"),
         ("/policy/rules", "R-SAFE-01"),
-        ("/policy/audit", "Sampled search, not exhaustive"),
+        ("/policy/audit", "Exhaustive proofs"),
         ("/policy/coverage", "Rules without a scenario"),
         ("/policy/gaps", "Lowland"),
         ("/policy/gaps/lowland", "falls short"),
@@ -178,3 +178,9 @@ def test_map_overlay_marks_the_case_path(user: User):
     assert "map-figure--overlay" in body
     assert 'class="node map&#45;rule on-path"' in body  # R-MACR-01 applied
     assert "map-text--on-path" in body
+
+
+def test_the_audit_page_shows_each_proof_and_its_result(client):
+    page = client.get("/policy/audit").get_data(as_text=True)
+    assert "every complete interview ends with at least one measure" in page
+    assert "holds" in page and "BROKEN" not in page
