@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint check bench bench-smoke system-deps clean
+.PHONY: run test lint check bench bench-smoke load system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,11 @@ bench: $(STAMP)
 
 bench-smoke: $(STAMP)
 	$(BIN)/pathway bench --cases 10 --no-growth --workers 1
+
+## Load test (tests/load/run.py): gunicorn on 127.0.0.1, locust journeys for 30 s with 32 users; prints
+## requests/s, p99, errors and server memory. CI runs its 5-second form (pytest -m load).
+load: $(STAMP)
+	$(BIN)/python -m tests.load.run --seconds 30 --users 32
 
 clean:
 	rm -rf $(VENV) build *.egg-info

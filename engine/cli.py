@@ -413,9 +413,20 @@ def batch(
 @knowledge_option
 def serve(host: str, port: int, knowledge_dir: Path | None) -> None:
     """Start the web app on its embedded defaults (development server, local address)."""
-    from web import create_app  # imported here: the other commands need no web stack
+    from web import ConfigError, create_app  # imported here: the other commands need no web stack
 
-    app = create_app({"KNOWLEDGE_DIR": str(knowledge_dir) if knowledge_dir else None})
+    try:
+        app = create_app({"KNOWLEDGE_DIR": str(knowledge_dir) if knowledge_dir else None})
+    except KnowledgeError as err:  # refuse to start, listing every problem (never a traceback)
+        click.echo(
+            _("The web app cannot start: the knowledge base has {n} problem(s):").format(n=len(err.problems)), err=True
+        )
+        for problem in err.problems:
+            click.echo(f"  {problem}", err=True)
+        sys.exit(1)
+    except ConfigError as err:
+        click.echo(str(err), err=True)
+        sys.exit(1)
     click.echo(_("Justice Pathway is running at http://{host}:{port}/ (Ctrl+C to stop).").format(host=host, port=port))
     app.run(host=host, port=port, debug=False, use_reloader=False)
 

@@ -115,6 +115,14 @@ class Relevance:
             self._memo[key] = frozenset().union(*(self.rule_questions(r) for r in undecided))
         return self._memo[key]
 
+    def asks(self, question_id: str) -> bool:
+        """Whether the (unanswered) question can still decide some undecided rule."""
+        return any(
+            question_id in self.rule_questions(rule.id)
+            for rule in self.program.ordered_rules
+            if self.evaluation.status[rule.id] is None
+        )
+
     def waiting(self) -> dict[str, list[str]]:
         """Each relevant unanswered question with the undecided rules waiting on it."""
         result: dict[str, list[str]] = {}

@@ -145,15 +145,17 @@ def pending_questions(
 
 
 def unused_answers(kb: KnowledgeBase, program: Program, answers: Mapping[str, Any], now: dt.datetime) -> list[str]:
-    """Answers the interview would not ask for now: replay it, taking each next question's answer."""
+    """Answers the interview would not ask for now: replay it, taking each next question's answer.
+
+    Adding an answer can only decide rules, never reopen them, so the set of relevant questions
+    only shrinks during an interview. The replay therefore reduces to one pass over the answered
+    questions in asking order, keeping each one that is still relevant given those kept before it.
+    """
     replayed: dict[str, Any] = {}
-    while True:
-        evaluation = evaluate_case(program, replayed, now)
-        pending = [q for q in open_questions(kb, program, replayed, now, evaluation) if q.question.id in answers]
-        if not pending:
-            break
-        question_id = pending[0].question.id
-        replayed[question_id] = answers[question_id]
+    for question_id in sorted(answers, key=kb.question_sort_key):
+        relevance = Relevance(program, replayed, now, evaluate_case(program, replayed, now))
+        if relevance.asks(question_id):
+            replayed[question_id] = answers[question_id]
     return [qid for qid in answers if qid not in replayed]
 
 

@@ -67,3 +67,30 @@ def test_deadline_is_computed_from_the_answer_and_the_profile(small_kb):
     }
     assert due["baseline"].due == dt.datetime(2026, 2, 28, 10, 0) and due["baseline"].exceeded
     assert due["lowland"].due == dt.datetime(2026, 3, 1, 10, 0) and due["lowland"].exceeded
+
+
+def test_the_one_pass_replay_equals_replaying_the_interview_step_by_step(kb):
+    """unused_answers relies on relevance only shrinking as answers are added; check it against a literal replay."""
+    import random
+
+    from engine.evaluator import evaluate_case
+    from engine.generate import random_full_case
+    from engine.session import open_questions, program_for, unused_answers
+
+    rng = random.Random(5)
+    for jurisdiction in kb.jurisdictions:
+        program = program_for(kb, jurisdiction)
+        for _ in range(40):
+            full = random_full_case(kb, rng)
+            answers = {k: v for k, v in full.items() if rng.random() < 0.6}
+            replayed: dict = {}
+            while True:
+                pending = [
+                    q
+                    for q in open_questions(kb, program, replayed, NOW, evaluate_case(program, replayed, NOW))
+                    if q.question.id in answers
+                ]
+                if not pending:
+                    break
+                replayed[pending[0].question.id] = answers[pending[0].question.id]
+            assert unused_answers(kb, program, answers, NOW) == [q for q in answers if q not in replayed]

@@ -8,10 +8,12 @@ hand: in production it is marked Secure, and the load runs over plain HTTP on lo
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import random
 import re
+from urllib.parse import urlencode
 
 from locust import FastHttpUser, constant, task
 
@@ -46,11 +48,17 @@ class Journey(FastHttpUser):
 
     def _request(self, method: str, path: str, name: str, expect: tuple[int, ...], data=None):
         headers = {"Cookie": self.cookie} if self.cookie else {}
+        body = None
+        if data is not None:  # several values for one name (multi-choice answers) need doseq
+            body = urlencode(data, doseq=True)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
         with self.client.request(
-            method, path, name=name, data=data, headers=headers, allow_redirects=False, catch_response=True
+            method, path, name=name, data=body, headers=headers, allow_redirects=False, catch_response=True
         ) as response:
             if response.status_code not in expect:
-                response.failure(f"{method} {name}: status {response.status_code}")
+                title = re.search(r"<title>(.*?)</title>", response.text or "", re.S)
+                shown = " ".join(title.group(1).split())[:80] if title else ""
+                response.failure(f"{method} {name}: status {response.status_code} {shown}")
                 raise _JourneyBroken
             cookie = response.headers.get("Set-Cookie")
             if cookie:
@@ -60,10 +68,8 @@ class Journey(FastHttpUser):
     @task
     def complete_case(self) -> None:
         self.cookie = ""
-        try:
+        with contextlib.suppress(_JourneyBroken):
             self._journey()
-        except _JourneyBroken:
-            pass
 
     def _journey(self) -> None:
         page = self._request("GET", "/", "/", (200,))

@@ -41,6 +41,7 @@ MARGIN = 90  # seconds allowed beyond the run for locust to start and stop
 @dataclass
 class LoadFigures:
     seconds: int
+    warmup: int
     users: int
     workers: int
     threads: int
@@ -93,19 +94,19 @@ def start_server(port: int, workers: int, threads: int, env: dict[str, str], log
         "-",
     ]
     handle = log.open("w")
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)  # noqa: S603
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + BOOT_TIMEOUT
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise RuntimeError(f"gunicorn exited with status {server.returncode}:\n{log.read_text()[-3000:]}")
         try:
-            with urllib.request.urlopen(f"http://{HOST}:{port}/api/v1/knowledge/version", timeout=5) as response:  # noqa: S310
+            with urllib.request.urlopen(f"http://{HOST}:{port}/api/v1/knowledge/version", timeout=5) as response:
                 if response.status == 200:
                     return server
         except OSError:
             time.sleep(0.3)
     stop(server)
-    raise RuntimeError("gunicorn did not answer within {BOOT_TIMEOUT} s")
+    raise RuntimeError(f"gunicorn did not answer within {BOOT_TIMEOUT} s")
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -127,6 +128,7 @@ def warm_up(port: int, journeys: int = 4) -> None:
 
 
 def run_locust(port: int, seconds: int, users: int, workdir: Path, env: dict[str, str]) -> dict[str, str]:
+    workdir.mkdir(exist_ok=True)
     prefix = workdir / "locust"
     command = [
         str(BIN / "locust"),
@@ -149,7 +151,7 @@ def run_locust(port: int, seconds: int, users: int, workdir: Path, env: dict[str
         "--loglevel",
         "WARNING",
     ]
-    done = subprocess.run(  # noqa: S603
+    done = subprocess.run(
         command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=seconds + MARGIN, check=False
     )
     stats = prefix.with_name("locust_stats.csv")
@@ -161,12 +163,19 @@ def run_locust(port: int, seconds: int, users: int, workdir: Path, env: dict[str
     failures = prefix.with_name("locust_failures.csv")
     if failures.exists():
         with failures.open() as handle:
-            rows["_failures"] = [f"{r['Occurrences']}x {r['Method']} {r['Name']}: {r['Error']}" for r in csv.DictReader(handle)]
+            rows["_failures"] = [
+                f"{r['Occurrences']}x {r['Method']} {r['Name']}: {r['Error']}" for r in csv.DictReader(handle)
+            ]
     return rows
 
 
 def run(
-    seconds: int = 30, users: int = 32, workers: int = 2, threads: int = 8, knowledge_dir: str | None = None
+    seconds: int = 30,
+    users: int = 32,
+    workers: int = 2,
+    threads: int = 8,
+    knowledge_dir: str | None = None,
+    warmup: int = 10,
 ) -> LoadFigures:
     env = {
         **os.environ,
@@ -184,6 +193,8 @@ def run(
         try:
             boot = server_rss_mib(server.pid)
             warm_up(port)
+            if warmup:  # journeys not counted: every worker thread builds its engines and the caches fill
+                run_locust(port, warmup, users, workdir / "warmup", env)
             start = server_rss_mib(server.pid)
             rows = run_locust(port, seconds, users, workdir, env)
             end = server_rss_mib(server.pid)
@@ -194,6 +205,7 @@ def run(
         server_errors = len(re.findall(r'" 5\d\d ', access)) + access.count("Traceback")
         return LoadFigures(
             seconds=seconds,
+            warmup=warmup,
             users=users,
             workers=workers,
             threads=threads,
@@ -217,15 +229,16 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--warmup", type=int, default=10, help="seconds of uncounted journeys before measuring")
     parser.add_argument("--knowledge", default=None, help="knowledge folder (default: the built-in one)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
-    figures = run(args.seconds, args.users, args.workers, args.threads, args.knowledge)
+    figures = run(args.seconds, args.users, args.workers, args.threads, args.knowledge, args.warmup)
     if args.json:
         print(json.dumps(asdict(figures), indent=2))
     else:
         print(
-            f"{figures.seconds} s, {figures.users} users, gunicorn {figures.workers} workers x {figures.threads} threads\n"
+            f"{figures.seconds} s (after {figures.warmup} s warm-up), {figures.users} users, gunicorn {figures.workers} workers x {figures.threads} threads\n"
             f"  requests: {figures.requests} ({figures.journeys} complete journeys)\n"
             f"  requests/s: {figures.requests_per_second}\n"
             f"  latency p50: {figures.p50_ms:.0f} ms, p99: {figures.p99_ms:.0f} ms\n"

@@ -25,7 +25,7 @@ from schemathesis.specs.openapi.checks import (
 
 from web import create_app
 
-EXAMPLES_PER_OPERATION = 60
+EXAMPLES_PER_OPERATION = 150
 FUZZ_COUNTS: collections.Counter = collections.Counter()
 CHECKS = [
     not_a_server_error,

@@ -33,10 +33,10 @@ from engine.cli import main
 from engine.conditions import UNKNOWN
 from engine.errors import CaseFileError
 from engine.generate import candidate_values
-from tests.case_generation import answer_sets
 from engine.loader import load_knowledge
 from engine.report import to_data, to_text
 from engine.session import assess_typed
+from tests.case_generation import answer_sets
 from web import create_app
 
 SMALL = Path(__file__).resolve().parent.parent / "fixtures" / "small"
@@ -64,7 +64,9 @@ leaves = st.one_of(
     st.sampled_from(["unknown", "?", "yes", "no", "2026-02-30", "9999-12-31T23:59", "0001-01-01", "-1", "1e999"]),
 )
 nested = st.recursive(
-    leaves, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4), max_leaves=20
+    leaves,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=20,
 )
 question_ids = st.sampled_from(sorted(REAL.questions))
 good_values = st.one_of(*(st.sampled_from(candidate_values(REAL, q)) for q in REAL.questions.values()))
@@ -276,7 +278,7 @@ def test_pathway_assess_process_under_a_memory_cap(tmp_path, name):
         capture_output=True,
         text=True,
         timeout=120,
-        preexec_fn=cap,  # noqa: PLW1509 (the test runs no threads that could deadlock here)
+        preexec_fn=cap,
         check=False,
     )
     assert done.returncode in (0, 2), done.stderr[-2000:]

@@ -155,7 +155,19 @@ def test_every_route_is_a_known_feature(app):
             "records.finish",
         }
         | TRAINER_AND_POLICY_ROUTES
+        | API_ROUTES
     )
+
+
+# The JSON API (web/api; tested in tests/web/test_api.py and tests/robustness/).
+API_ROUTES = {
+    "api.openapi",
+    "api.knowledge_list",
+    "api.knowledge_version",
+    "api.assess",
+    "api.next_question",
+    "api.decision_tree",
+}
 
 
 def test_user_helper_reads_csrf_tokens(client):
