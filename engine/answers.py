@@ -227,6 +227,17 @@ def answer_text(question: Question, value: Any) -> str:
     return str(value)
 
 
+def integer_ranges(values: list[int]) -> str:
+    """Whole numbers in words, runs written as ranges: [14, 15, 16, 18] -> "14–16, 18"."""
+    runs: list[list[int]] = []
+    for value in sorted(values):
+        if runs and value == runs[-1][-1] + 1:
+            runs[-1].append(value)
+        else:
+            runs.append([value])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
+
+
 def answer_to_data(value: Any) -> Any:
     """An answer as plain YAML/JSON data (the case-file form)."""
     if value is UNKNOWN:

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from .answers import answer_text
+from .answers import answer_text, integer_ranges
 from .conditions import UNKNOWN
 from .knowledge_base import KnowledgeBase
 from .model import Question
@@ -66,13 +66,7 @@ def _answers_text(alternatives: list[Alternative]) -> str:
     values = [a.value for a in alternatives]
     if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
         return ", ".join(a.text for a in alternatives)
-    runs: list[list[int]] = []
-    for value in sorted(values):
-        if runs and value == runs[-1][-1] + 1:
-            runs[-1].append(value)
-        else:
-            runs.append([value])
-    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
+    return integer_ranges(values)
 
 
 def candidate_values(question: Question, parameter_values: dict[str, Any]) -> list[Any] | None:

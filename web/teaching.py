@@ -17,7 +17,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext
 from markupsafe import Markup
 
-from engine.answers import answer_text, parse_answers
+from engine.answers import answer_text, integer_ranges, parse_answers
 from engine.counterfactuals import what_would_change
 from engine.knowledge_base import KnowledgeBase, ScenarioEntry
 from engine.pathway_map import LEFT_OUT, build_map, map_svg, overlay, path_ids
@@ -167,13 +167,7 @@ def summary_context(kb: KnowledgeBase, assessment: Assessment) -> dict[str, Any]
 def values_text(question: Any, values: tuple[Any, ...]) -> str:
     """Several answers in words; runs of whole numbers as ranges (14–17)."""
     if values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
-        runs: list[list[int]] = []
-        for value in sorted(values):
-            if runs and value == runs[-1][-1] + 1:
-                runs[-1].append(value)
-            else:
-                runs.append([value])
-        return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
+        return integer_ranges(list(values))
     shown = [answer_text(question, v) for v in values[:6]]
     more = len(values) - len(shown)
     text = gettext(" or ").join(shown)
