@@ -7,6 +7,7 @@ which remember the line of each key and item so that validation errors can point
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from .errors import Problem
 
 # YAML bombs ("billion laughs") expand aliases; knowledge and case files have no use for them.
 MAX_ALIASES = 0
+_SURROGATES = re.compile("[\ud800-\udfff]")
 # Nesting deeper than this is refused before PyYAML's recursive composer can exhaust the stack;
 # the deepest knowledge entry (a rule condition) is far shallower.
 MAX_DEPTH = 64
@@ -104,7 +106,18 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
     return result
 
 
+def _construct_text(loader: _Loader, node: yaml.ScalarNode) -> str:
+    value = loader.construct_scalar(node)
+    # An escaped surrogate ("\ud800") gives a string no encoder can write back out: refuse it here.
+    if _SURROGATES.search(value):
+        raise yaml.constructor.ConstructorError(
+            None, None, "the text holds an invalid character (an unpaired surrogate)", node.start_mark
+        )
+    return value
+
+
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:str", _construct_text)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
