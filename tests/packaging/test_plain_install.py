@@ -1,4 +1,4 @@
-"""A plain `pip install .` into a new virtual environment works on this Python.
+"""A plain `pip install .` into a new virtual environment works on this Python, web app included.
 
 experta 1.9.4 pins frozendict==1.2, which does not import on Python >= 3.10. The project keeps
 experta's pins and restores the aliases in engine/experta_compat.py; this test proves that a
@@ -48,6 +48,11 @@ def test_plain_pip_install_imports_experta_and_assesses_a_case(tmp_path):
         "import engine as api\n"
         "kb = api.load_knowledge()\n"
         "print(len(kb.rules), api.assess(kb, {}).next_question.question.id)\n"
+        "from web import create_app\n"
+        "client = create_app({'SECRET_KEY': 'packaging-test'}).test_client()\n"
+        "assert client.get('/').status_code == 200\n"
+        "assert client.get('/static/pathway.css').status_code == 200\n"
+        "assert client.get('/api/v1/openapi.json').status_code == 200\n"
     )
     done = subprocess.run(
         [str(python), "-c", script], check=True, capture_output=True, text=True, env=env, cwd=tmp_path
