@@ -109,8 +109,9 @@ def _batch_figures(kb: KnowledgeBase, full: list[dict], jurisdiction: str, worke
                 stream.write(json.dumps(case_data(answers, jurisdiction, NOW, kb.version), default=str) + "\n")
         items = collect(path)
         summary = run_batch(kb, items, [Scenario(jurisdiction)], workers=workers)
+        raised = kb.jurisdictions[jurisdiction].values["macr"] + 2  # a proposed change of national law
         compare = run_batch(
-            kb, items, [Scenario(jurisdiction), Scenario(jurisdiction, (("macr", 14),))], workers=workers
+            kb, items, [Scenario(jurisdiction), Scenario(jurisdiction, (("macr", raised),))], workers=workers
         )
     assert not summary.errors, summary.errors[:1]
     return {
