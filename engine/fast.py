@@ -16,6 +16,7 @@ from itertools import chain, compress
 from typing import Any
 
 from .conditions import UNKNOWN, All, AnyOf, Atom, Condition, Const, Not, elapsed, to_nnf
+from .evaluator import Evaluation
 from .program import Program
 
 _MISSING = object()
@@ -168,6 +169,14 @@ class FastEvaluator:
     def statuses(self, answers: Mapping[str, Any], now: dt.datetime) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """Raw codes (0 false, 1 undecided, 3 true) of every rule (program order) and derived fact."""
         return self._evaluate(answers, now)
+
+    def evaluation(self, answers: Mapping[str, Any], now: dt.datetime) -> Evaluation:
+        """The same `Evaluation` as `engine.evaluator.evaluate_case` (status of every rule, derived facts)."""
+        rules, facts = self._evaluate(answers, now)
+        return Evaluation(
+            dict(zip(self.rules, map(VALUES.__getitem__, rules), strict=True)),
+            dict(zip(self.facts, map(VALUES.__getitem__, facts), strict=True)),
+        )
 
     def evaluate(self, answers: Mapping[str, Any], now: dt.datetime) -> FastResult:
         rules, facts = self._evaluate(answers, now)

@@ -27,8 +27,9 @@ from typing import Any
 from .answers import parse_answers
 from .compiler import PathwayEngine, compile_engine_class
 from .errors import AnswerError
-from .evaluator import Evaluation, Relevance, evaluate_case
+from .evaluator import Evaluation, Relevance
 from .explanation import MeasureOutcome, TraceStep, measure_outcomes, trace_steps
+from .fast import fast_evaluator
 from .knowledge_base import KnowledgeBase
 from .model import NotEncoded, Question, reference_datetime
 from .program import ParameterUse, Program
@@ -141,7 +142,7 @@ def pending_questions(
 ) -> list[NextQuestion]:
     """The relevant unanswered questions only (no experta run): for walking an interview quickly."""
     program = program_for(kb, jurisdiction)
-    return open_questions(kb, program, answers, now, evaluate_case(program, answers, now))
+    return open_questions(kb, program, answers, now, fast_evaluator(program).evaluation(answers, now))
 
 
 def unused_answers(kb: KnowledgeBase, program: Program, answers: Mapping[str, Any], now: dt.datetime) -> list[str]:
@@ -153,7 +154,7 @@ def unused_answers(kb: KnowledgeBase, program: Program, answers: Mapping[str, An
     """
     replayed: dict[str, Any] = {}
     for question_id in sorted(answers, key=kb.question_sort_key):
-        relevance = Relevance(program, replayed, now, evaluate_case(program, replayed, now))
+        relevance = Relevance(program, replayed, now, fast_evaluator(program).evaluation(replayed, now))
         if relevance.asks(question_id):
             replayed[question_id] = answers[question_id]
     return [qid for qid in answers if qid not in replayed]
@@ -228,7 +229,7 @@ def assess_typed(
 
 def _assess(kb: KnowledgeBase, answers: dict[str, Any], jurisdiction: str, now: dt.datetime, engine: str) -> Assessment:
     program = program_for(kb, jurisdiction)
-    evaluation = evaluate_case(program, answers, now)
+    evaluation = fast_evaluator(program).evaluation(answers, now)
     questions = open_questions(kb, program, answers, now, evaluation)
     if engine == "experta" or (engine == "auto" and not questions):
         run = engine_for(program).assess(answers, now)

@@ -28,6 +28,9 @@ def _compare_fast(kb, jurisdiction, answers) -> str | None:
         return f"compiled evaluator: {fast.fired} vs direct {reference.fired()}"
     if fast.undecided != sum(value is None for value in reference.status.values()):
         return "compiled evaluator: undecided rules differ"
+    # The session decides relevance from the compiled evaluator's statuses: every rule must agree.
+    if fast_evaluator(program).evaluation(answers, NOW) != reference:
+        return "compiled evaluator: rule statuses differ"
     return None
 
 
