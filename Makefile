@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint check bench bench-smoke load system-deps clean
+.PHONY: run test lint check bench bench-smoke load load-pages system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,11 +14,11 @@ $(STAMP): pyproject.toml
 
 ## System packages the tests need: Graphviz's `dot` and Chromium for the browser tests.
 system-deps:
-	@command -v dot >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1 || { \
-	  echo "Installing Graphviz and Chromium (Debian packages)..."; \
+	@command -v dot >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1 && command -v wrk >/dev/null 2>&1 || { \
+	  echo "Installing Graphviz, Chromium and wrk (Debian packages)..."; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq graphviz chromium >/dev/null; }
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq graphviz chromium wrk >/dev/null; }
 
 ## The main job: the web app on its embedded defaults (baseline profile, built-in knowledge).
 run: $(STAMP)
@@ -47,6 +47,10 @@ bench-smoke: $(STAMP)
 ## requests/s, p99, errors and server memory. CI runs its 5-second form (pytest -m load).
 load: $(STAMP)
 	$(BIN)/python -m tests.load.run --seconds 30 --users 32
+
+## Question pages per second with wrk (Debian package) against gunicorn on 127.0.0.1.
+load-pages: $(STAMP) system-deps
+	bash tests/load/question_pages.sh
 
 clean:
 	rm -rf $(VENV) build *.egg-info
