@@ -21,16 +21,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .conditions import atoms
 from .evaluator import evaluate_case
-from .generate import candidate_values
+from .generate import value_classes
 from .knowledge_base import KnowledgeBase
-from .program import Program
 from .session import assess_typed, open_questions, program_for
 
 KINDS = ("require", "recommend", "prohibit")
 NOT_ANSWERED = None
-MAX_INTEGER_SPAN = 200
 
 
 @dataclass(frozen=True)
@@ -91,30 +88,6 @@ class CounterfactualReport:
 
 def _pairs(kb: KnowledgeBase, fired: list[str]) -> frozenset[tuple[str, str]]:
     return frozenset(pair for rid in fired for pair in kb.rules[rid].spec.then.measures() if pair[0] in KINDS)
-
-
-def value_classes(program: Program, question_id: str, now: dt.datetime) -> list[tuple[Any, ...]]:
-    """The candidate answers of a question, grouped by how every rule test of it comes out."""
-    question = program.kb.questions[question_id]
-    tests = {
-        atom
-        for condition in program.effective.values()
-        for atom in atoms(condition)
-        if atom.name == question_id and atom.kind in ("fact", "compare", "unknown", "elapsed")
-    }
-    ordered = sorted(tests, key=repr)
-    values = candidate_values(program.kb, question)
-    if question.type == "integer" and question.max - question.min <= MAX_INTEGER_SPAN:
-        # Every whole number is classified (cheap: no evaluation), so a class lists its whole range.
-        values = [*range(question.min, question.max + 1), *(v for v in values if not isinstance(v, int))]
-    classes: dict[tuple, list[Any]] = {}
-    for value in values:
-        try:
-            signature = tuple(atom.test(value, now) for atom in ordered)
-        except (TypeError, ValueError):
-            signature = ("?", repr(value))
-        classes.setdefault(signature, []).append(value)
-    return [tuple(values) for values in classes.values()]
 
 
 def _same_class(classes: list[tuple[Any, ...]], value: Any) -> tuple[Any, ...] | None:

@@ -26,14 +26,13 @@ from .conditions import (
     Const,
     Not,
     Operand,
-    atoms,
     conjoin,
     disjoin,
     evaluate,
     negate,
 )
 from .evaluator import Relevance, evaluate_case
-from .generate import NOW, candidate_values
+from .generate import NOW, value_classes
 from .knowledge_base import KnowledgeBase
 from .program import Program, rule_ref
 from .session import program_for
@@ -148,12 +147,7 @@ class _Search:
     def partition(self, question_id: str) -> list:
         """One answer per class of answers that no test in any rule can tell apart."""
         if question_id not in self.partitions:
-            tests = {a for c in self.program.effective.values() for a in atoms(c) if a.name == question_id}
-            classes: dict[tuple, object] = {}
-            for value in candidate_values(self.kb, self.kb.questions[question_id]):
-                signature = tuple(sorted((repr(a), a.test(value, NOW)) for a in tests))
-                classes.setdefault(signature, value)
-            self.partitions[question_id] = list(classes.values())
+            self.partitions[question_id] = [values[0] for values in value_classes(self.program, question_id, NOW)]
         return self.partitions[question_id]
 
     def run(self, answers: dict) -> dict | None:

@@ -12,15 +12,18 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import random
+from typing import Any
 
-from .conditions import UNKNOWN
+from .conditions import UNKNOWN, atoms
 from .knowledge_base import KnowledgeBase
 from .model import Question
+from .program import Program
 from .session import pending_questions
 
 NOW = dt.datetime(2026, 3, 1, 12, 0)
 MAX_CHOICES_FOR_ALL_SUBSETS = 6
 MAX_MONTHS_BACK = 36
+MAX_INTEGER_SPAN = 200  # below this, value_classes lists every whole number of a class
 
 
 def thresholds(kb: KnowledgeBase) -> list[int]:
@@ -89,3 +92,27 @@ def random_walk_case(kb: KnowledgeBase, rng: random.Random, jurisdiction: str) -
             return answers
         question = pending[0].question
         answers[question.id] = rng.choice(candidate_values(kb, question))
+
+
+def value_classes(program: Program, question_id: str, now: dt.datetime) -> list[tuple[Any, ...]]:
+    """The candidate answers of a question, grouped by how every rule test of it comes out."""
+    question = program.kb.questions[question_id]
+    tests = {
+        atom
+        for condition in program.effective.values()
+        for atom in atoms(condition)
+        if atom.name == question_id and atom.kind in ("fact", "compare", "unknown", "elapsed")
+    }
+    ordered = sorted(tests, key=repr)
+    values = candidate_values(program.kb, question)
+    if question.type == "integer" and question.max - question.min <= MAX_INTEGER_SPAN:
+        # Every whole number is classified (cheap: no evaluation), so a class lists its whole range.
+        values = [*range(question.min, question.max + 1), *(v for v in values if not isinstance(v, int))]
+    classes: dict[tuple, list[Any]] = {}
+    for value in values:
+        try:
+            signature = tuple(atom.test(value, now) for atom in ordered)
+        except (TypeError, ValueError):
+            signature = ("?", repr(value))
+        classes.setdefault(signature, []).append(value)
+    return [tuple(values) for values in classes.values()]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from .answers import answer_text, answer_to_data
+from .answers import answer_to_data
 from .explanation import MeasureOutcome, SourceView
 from .i18n import _
 from .knowledge_base import KnowledgeBase
@@ -160,9 +160,3 @@ def to_text(assessment: Assessment, kb: KnowledgeBase) -> str:
         out += ["", _("LEFT TO THE DECISION-MAKER'S JUDGEMENT (not encoded)")]
         out += [f"  - {n.title}" for n in assessment.not_encoded]
     return "\n".join(out)
-
-
-def answers_summary(assessment: Assessment, kb: KnowledgeBase) -> list[tuple[str, str]]:
-    """(question text, answer text) pairs in asking order."""
-    ordered = sorted(assessment.answers, key=kb.question_sort_key)
-    return [(kb.questions[q].text, answer_text(kb.questions[q], assessment.answers[q])) for q in ordered]
