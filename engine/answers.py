@@ -50,41 +50,43 @@ def _is_unknown_word(value: Any) -> bool:
     return isinstance(value, str) and value.strip().lower() in UNKNOWN_WORDS
 
 
-_SLOW = object()
+NOT_CANONICAL = object()
 
 
-def _fast_answer(question: Question, value: Any, reference: dt.datetime) -> Any:
+def canonical_answer(question: Question, value: Any, reference: dt.datetime) -> Any:
     """The typed value of an answer already in its canonical form (as case files and forms hold
-    it), or _SLOW: then the full parser decides and words any error. Batches spend most of
-    their time here, so this path avoids every conversion it can."""
+    it), or NOT_CANONICAL: then the full parser decides and words any error. Interviews and
+    batches spend most of their checking time here, so it avoids every conversion it can."""
     kind, cls = question.type, value.__class__
     if cls is str and value == "unknown":
-        return UNKNOWN if question.allow_unknown else _SLOW
+        return UNKNOWN if question.allow_unknown else NOT_CANONICAL
     if kind == "yes_no":
-        return value if cls is bool else _SLOW
+        return value if cls is bool else NOT_CANONICAL
     if kind == "choice":
-        return value if cls is str and value in question.choice_id_set else _SLOW
+        return value if cls is str and value in question.choice_id_set else NOT_CANONICAL
     if kind == "integer":
-        return value if cls is int and question.min <= value <= question.max else _SLOW
+        return value if cls is int and question.min <= value <= question.max else NOT_CANONICAL
     if kind == "multi_choice":
         ids = question.choice_id_set
         return (
-            frozenset(value) if cls is list and all(item.__class__ is str and item in ids for item in value) else _SLOW
+            frozenset(value)
+            if cls is list and all(item.__class__ is str and item in ids for item in value)
+            else NOT_CANONICAL
         )
     if cls is str and (len(value) == 10 if kind == "date" else len(value) == 16 and value[10] == "T"):
         try:
             parsed = dt.date.fromisoformat(value) if kind == "date" else dt.datetime.fromisoformat(value)
         except ValueError:
-            return _SLOW
+            return NOT_CANONICAL
         limit = reference.date() if kind == "date" else reference
-        return _SLOW if question.past and parsed > limit else parsed
-    return _SLOW
+        return NOT_CANONICAL if question.past and parsed > limit else parsed
+    return NOT_CANONICAL
 
 
 def parse_answer(question: Question, value: Any, reference: dt.datetime) -> Any:
     """The typed value of one answer, or raise `ValueError` carrying an `AnswerError`."""
-    fast = _fast_answer(question, value, reference)
-    if fast is not _SLOW:
+    fast = canonical_answer(question, value, reference)
+    if fast is not NOT_CANONICAL:
         return fast
     if value is UNKNOWN or _is_unknown_word(value):
         if question.allow_unknown:

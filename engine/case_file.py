@@ -12,13 +12,15 @@ answers:
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 
-from .answers import answer_to_data, parse_answers
+from .answers import NOT_CANONICAL, answer_to_data, canonical_answer, parse_answers
+from .case_schema import case_json_validator
 from .entries import validate_entry
 from .errors import CaseFileError, Problem
 from .knowledge_base import KnowledgeBase
@@ -122,6 +124,57 @@ def _check_case_data(kb: KnowledgeBase, data: Any, name: str, jurisdiction: str 
             ]
         )
     return ParsedCase(jurisdiction=chosen, reference=reference, answers=typed, knowledge_version=case.knowledge_version)
+
+
+class CaseChecker:
+    """Checks the JSON lines of a batch, with the same results and problems as `check_case_data`.
+
+    A line is parsed and checked in one pass by `engine.case_schema`, and the case's header
+    (profile, reference date, knowledge version) is checked once per distinct header. A line the
+    schema refuses, a header not seen before and any problem go through `check_case_data`, which
+    words the problems. A header without a reference date is never remembered: its reference
+    moment is "now"."""
+
+    def __init__(self, kb: KnowledgeBase, jurisdiction: str | None = None, limit: int = 10_000):
+        self.kb, self.jurisdiction, self.limit = kb, jurisdiction, limit
+        self._validator = case_json_validator(kb)
+        self._dated = [(qid, q) for qid, q in kb.questions.items() if q.type in ("date", "datetime")]
+        self._headers: dict[tuple, ParsedCase] = {}
+
+    def _typed_dates(self, answers: dict[str, Any], reference: dt.datetime) -> bool:
+        """Convert the date answers in place; False if one is not canonical (or in the future)."""
+        for qid, question in self._dated:
+            value = answers.get(qid)
+            if value is not None:
+                typed = canonical_answer(question, value, reference)
+                if typed is NOT_CANONICAL:
+                    return False
+                answers[qid] = typed
+        return True
+
+    def check_json(self, text: bytes | str, name: str, line: int | None = None) -> ParsedCase:
+        try:
+            case = self._validator.validate_json(text)
+        except ValidationError:
+            case = header = None
+        else:
+            header = (case.get("jurisdiction"), case.get("reference_date"), case.get("knowledge_version"))
+            known = self._headers.get(header)
+            if known is not None:
+                answers = case.get("answers", {})
+                if self._typed_dates(answers, known.reference):
+                    return ParsedCase(known.jurisdiction, known.reference, answers, known.knowledge_version)
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError) as err:  # not JSON, a number too long to read, nested too deep
+            where = f"{err.msg} (column {err.colno})" if isinstance(err, json.JSONDecodeError) else str(err)
+            raise CaseFileError([Problem(name, line, None, None, f"not a JSON object: {where}")]) from None
+        parsed = check_case_data(self.kb, data, name, self.jurisdiction, line)
+        if header is not None and header[1] is not None:
+            if len(self._headers) >= self.limit:
+                self._headers.clear()
+            self._headers[header] = replace(parsed, answers={})
+        return parsed
 
 
 def read_case_file(kb: KnowledgeBase, path: Path, jurisdiction: str | None = None) -> ParsedCase:

@@ -367,7 +367,8 @@ def batch(
     knowledge_dir: Path | None,
 ) -> None:
     """Assess many cases: a folder of YAML/JSON case files, one case file, or a JSONL file (one case a line)."""
-    from .batch import BatchInputError, Scenario, collect, format_summary, parse_overrides, run_batch
+    from .batch import Scenario, format_summary, parse_overrides, run_batch
+    from .batch_input import BatchInputError, collect
 
     kb = _load(knowledge_dir)
     try:
@@ -377,24 +378,24 @@ def batch(
                     f"unknown jurisdiction '{profile}' (known: {', '.join(sorted(kb.jurisdictions))})"
                 )
         overrides = parse_overrides(kb, list(settings))
-        items = collect(cases)
+        units = collect(cases)
     except BatchInputError as err:
         click.echo(str(err), err=True)
         sys.exit(EXIT_BAD_INPUT)
     scenarios = [Scenario(jurisdiction)]
     if compare_with is not None or overrides:
         scenarios.append(Scenario(compare_with or jurisdiction, tuple(sorted(overrides.items()))))
-    stream = out.open("w", encoding="utf-8") if out is not None else None
+    stream = out.open("wb") if out is not None else None
     try:
-        with click.progressbar(length=len(items), label=_("Assessing"), file=sys.stderr) as bar:
+        with click.progressbar(length=sum(u.size for u in units), label=_("Assessing"), file=sys.stderr) as bar:
             summary = run_batch(
                 kb,
-                items,
+                units,
                 scenarios,
                 workers=workers,
                 engine=engine_name,
                 knowledge_dir=knowledge_dir,
-                write=(lambda line: stream.write(line + "\n")) if stream is not None else None,
+                write=stream.write if stream is not None else None,
                 progress=bar.update,
             )
     finally:

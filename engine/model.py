@@ -162,6 +162,13 @@ class Choice(Strict):
     id: str = Field(pattern=SNAKE)
     label: str = Field(min_length=1)
 
+    @field_validator("id")
+    @classmethod
+    def _not_unknown(cls, value: str) -> str:
+        if value == "unknown":  # the answer "unknown" always means "I don't know"
+            raise ValueError("'unknown' is reserved for the answer \"I don't know\"; give the choice another id")
+        return value
+
 
 class Question(Strict):
     """A question asked of the decision-maker, identified by the fact it sets."""

@@ -54,6 +54,7 @@ CASES = [
         ["sources.0.verification", "'verified' is not allowed here; expected 'V', 'S' or 'NV'"],
     ),
     ("bad_choice", "rules/zz.yaml", 2, ["'violense' is not a choice of 'conduct'", "Did you mean 'violence'?"]),
+    ("reserved_choice", "questions/zz.yaml", 6, ["'unknown' is reserved for the answer \"I don't know\""]),
     ("wrong_operator", "rules/zz.yaml", 2, ["'includes' does not apply to the integer question 'age_at_conduct'"]),
     ("duplicate_id", "rules/zz.yaml", 2, ["duplicate id 'R-DIV-01'", "first defined in"]),
     ("cycle", "rules/zz.yaml", 2, ["circular dependency", "R-LOOP-01", "loop_b", "R-LOOP-02", "loop_a"]),

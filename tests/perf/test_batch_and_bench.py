@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import json
 import random
 
 import pytest
 from click.testing import CliRunner
 
-from engine.batch import BatchInputError, Item, Scenario, collect, parse_overrides, run_batch
+from engine.batch import Scenario, parse_overrides, run_batch
+from engine.batch_input import BatchInputError, Files, collect, jsonl_units
 from engine.benchmark import duplicate_rules, format_figures, run_benchmark
-from engine.case_file import case_data
+from engine.case_file import CaseChecker, case_data, check_case_data
 from engine.cli import main
 from engine.compiler import compile_engine_class
+from engine.errors import CaseFileError
 from engine.evaluator import evaluate_case
 from engine.program import Program
 from engine.session import assess_typed, engine_for, memo, program_for
@@ -60,10 +64,12 @@ def test_batch_results_equal_experta_case_by_case(kb, tmp_path):
 def test_experta_engine_option_gives_the_same_lines(kb, tmp_path):
     source = tmp_path / "cases.jsonl"
     _write_cases(kb, source, 30)
-    items = collect(source)
-    fast_lines, experta_lines = [], []
-    run_batch(kb, items, [Scenario(None)], workers=1, write=fast_lines.append)
-    run_batch(kb, items, [Scenario(None)], workers=1, engine="experta", write=experta_lines.append)
+    units = collect(source)
+    fast_blocks, experta_blocks = [], []
+    run_batch(kb, units, [Scenario(None)], workers=1, write=fast_blocks.append)
+    run_batch(kb, units, [Scenario(None)], workers=1, engine="experta", write=experta_blocks.append)
+    fast_lines, experta_lines = (b"".join(blocks).decode().splitlines() for blocks in (fast_blocks, experta_blocks))
+    assert len(fast_lines) == 30
     for fast, slow in zip(fast_lines, experta_lines, strict=True):
         fast, slow = json.loads(fast), json.loads(slow)
         fast.pop("complete", None)
@@ -184,6 +190,91 @@ def test_the_benchmark_runs_on_a_tiny_count(kb):
 def test_collect_reads_a_single_file(tmp_path):
     case = tmp_path / "one.yaml"
     case.write_text("answers: {}\n", encoding="utf-8")
-    assert collect(case) == [Item(str(case), str(case))]
+    assert collect(case) == [Files((str(case),))]
     with pytest.raises(BatchInputError):
         collect(tmp_path / "missing.jsonl")
+
+
+def test_jsonl_blocks_keep_every_line_and_its_number(tmp_path):
+    lines = [json.dumps({"answers": {"age_at_conduct": n % 18}}) for n in range(40)]
+    lines[7] = ""  # blank lines are skipped but still counted
+    lines[20] = '{"answers": {"age_at_conduct": 15, "age_now": 16, "conduct_category": "support"}}' + " " * 300
+    source = tmp_path / "cases.jsonl"
+    source.write_text("\n".join(lines), encoding="utf-8")  # no newline after the last line
+    units = list(jsonl_units(source, block=64))  # smaller than a line: blocks must grow to whole lines
+    assert len(units) > 10 and all(u.offset + u.length == v.offset for u, v in itertools.pairwise(units))
+    cases = [case for unit in units for case in unit.cases()]
+    assert [c.line for c in cases] == [n + 1 for n, text in enumerate(lines) if text]
+    assert [c.text.decode().strip() for c in cases] == [text.strip() for text in lines if text]
+    assert sum(u.size for u in units) == len(lines)
+
+
+def test_a_folder_is_read_in_sorted_order_with_jsonl_files_in_place(kb, tmp_path):
+    (tmp_path / "a.yaml").write_text("answers: {age_at_conduct: 15}\n", encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text('{"answers": {"age_at_conduct": 16}}\n', encoding="utf-8")
+    (tmp_path / "c.json").write_text('{"answers": {"age_at_conduct": 17}}', encoding="utf-8")
+    blocks = []
+    run_batch(kb, collect(tmp_path), [Scenario(None)], workers=1, write=blocks.append)
+    names = [json.loads(line)["case"] for line in b"".join(blocks).decode().splitlines()]
+    assert names == [str(tmp_path / "a.yaml"), f"{tmp_path / 'b.jsonl'}:1", str(tmp_path / "c.json")]
+
+
+def _case_variants(kb):
+    """Good cases, and cases with each kind of problem, as the JSON lines of a batch hold them."""
+    rng = random.Random(5)
+    good = [
+        case_data(random_walk_case(kb, rng, "baseline") if n % 2 else random_full_case(kb, rng), "baseline", NOW, "v")
+        for n in range(40)
+    ]
+    good = [json.dumps(case, default=str) for case in good]
+    first = json.loads(good[0])
+
+    def changed(**keys):
+        return json.dumps({**first, **keys})
+
+    bad = [
+        changed(answers={**first["answers"], "age_at_conduct": "fifteen"}),
+        changed(answers={**first["answers"], "no_such_question": True}),
+        changed(jurisdiction="atlantis"),
+        changed(reference_date="yesterday"),
+        changed(extra=1),
+        changed(answers=["not", "a", "mapping"]),
+        changed(answers={"custody_conditions": [["nested"]]}),
+        changed(reference_date="2026-03-01T12:00", answers={"arrest_datetime": "2026-03-02T09:00"}),
+        changed(answers={"age_at_conduct": True}),
+        changed(answers={"age_at_conduct": 15.0, "parents_notified": " notified ", "legal_assistance": "yes"}),
+        changed(answers={"detention_start_date": "unknown", "arrest_datetime": "unknown"}),
+        '{"answers": {"age_at_conduct": 1' + "0" * 5000 + "}}",
+        "[" * 100_000 + "]" * 100_000,
+        "[1, 2]",
+        "{not json",
+        '{"answers": {"age_at_conduct": 12, "age_at_conduct": 16}}',
+    ]
+    return good + bad + good  # the second round of good cases comes through the remembered headers
+
+
+def test_the_batch_case_checker_equals_check_case_data(kb):
+    checker = CaseChecker(kb)
+    for index, text in enumerate(_case_variants(kb)):
+        try:
+            expected = check_case_data(kb, json.loads(text), "cases.jsonl", None, index + 1)
+        except (CaseFileError, ValueError, RecursionError) as err:
+            with pytest.raises(CaseFileError) as caught:
+                checker.check_json(text.encode(), "cases.jsonl", index + 1)
+            if isinstance(err, CaseFileError):
+                assert [str(p) for p in caught.value.problems] == [str(p) for p in err.problems]
+            else:
+                assert f"cases.jsonl:{index + 1}" in str(caught.value.problems[0])
+            continue
+        assert checker.check_json(text.encode(), "cases.jsonl", index + 1) == expected
+
+
+def test_the_batch_checker_judges_a_date_against_each_case_reference(kb):
+    checker = CaseChecker(kb)
+    for reference, accepted in [("2026-03-02T12:00", True), ("2026-02-27T12:00", False), ("2026-03-02T12:00", True)]:
+        text = json.dumps({"reference_date": reference, "answers": {"arrest_datetime": "2026-03-01T09:00"}})
+        if accepted:
+            assert checker.check_json(text, "c.jsonl").answers["arrest_datetime"] == dt.datetime(2026, 3, 1, 9)
+        else:
+            with pytest.raises(CaseFileError, match="in the future"):
+                checker.check_json(text, "c.jsonl")
