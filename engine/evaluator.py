@@ -57,6 +57,41 @@ def evaluate_case(program: Program, answers: Mapping[str, Any], now: dt.datetime
 NOTHING: frozenset[str] = frozenset()
 
 
+def rules_mentioning(program: Program) -> dict[str, list[str]]:
+    """For each fact, the rules (program order) whose condition mentions it, directly or through
+    the derived facts and rules it refers to: the only rules that can be waiting on it. Built
+    once per program."""
+    found = program.__dict__.get("_rules_mentioning")
+    if found is not None:
+        return found
+    reach: dict[str, frozenset[str]] = {}
+
+    def names(node: Condition) -> set[str]:
+        if isinstance(node, Atom):
+            if node.kind == "rule":
+                return set(of_rule(node.name))
+            if node.name in program.derived:
+                return {node.name}.union(*(of_rule(r) for r in program.derived[node.name]))
+            return {node.name}
+        if isinstance(node, Not):
+            return names(node.item)
+        if isinstance(node, Const):
+            return set()
+        return set().union(*(names(item) for item in node.items))
+
+    def of_rule(rule_id: str) -> frozenset[str]:
+        if rule_id not in reach:
+            reach[rule_id] = frozenset(names(program.effective[rule_id]))  # the program has no cycles
+        return reach[rule_id]
+
+    found = {}
+    for rule in program.ordered_rules:
+        for name in sorted(of_rule(rule.id)):
+            found.setdefault(name, []).append(rule.id)
+    program.__dict__["_rules_mentioning"] = found
+    return found
+
+
 class Relevance:
     """Which unanswered questions can still change which rules apply, and why.
 
@@ -115,12 +150,22 @@ class Relevance:
             self._memo[key] = frozenset().union(*(self.rule_questions(r) for r in undecided))
         return self._memo[key]
 
+    def waiting_on(self, question_id: str) -> list[str]:
+        """The undecided rules (program order) the (unanswered) question can still decide."""
+        status = self.evaluation.status
+        return [
+            rule_id
+            for rule_id in rules_mentioning(self.program).get(question_id, ())
+            if status[rule_id] is None and question_id in self.rule_questions(rule_id)
+        ]
+
     def asks(self, question_id: str) -> bool:
         """Whether the (unanswered) question can still decide some undecided rule."""
+        status = self.evaluation.status
         return any(
-            question_id in self.rule_questions(rule.id)
-            for rule in self.program.ordered_rules
-            if self.evaluation.status[rule.id] is None
+            question_id in self.rule_questions(rule_id)
+            for rule_id in rules_mentioning(self.program).get(question_id, ())
+            if status[rule_id] is None
         )
 
     def waiting(self) -> dict[str, list[str]]:

@@ -145,6 +145,18 @@ def pending_questions(
     return open_questions(kb, program, answers, now, fast_evaluator(program).evaluation(answers, now))
 
 
+def asked_question(
+    kb: KnowledgeBase, answers: Mapping[str, Any], jurisdiction: str, now: dt.datetime, question_id: str
+) -> NextQuestion | None:
+    """The (unanswered) question as the interview would ask it given these answers, with the rules
+    waiting on it; None if it would not be asked. The same as finding it in `pending_questions`,
+    without working out every other question."""
+    program = program_for(kb, jurisdiction)
+    relevance = Relevance(program, answers, now, fast_evaluator(program).evaluation(answers, now))
+    waiting = relevance.waiting_on(question_id) if question_id in kb.questions else []
+    return NextQuestion(kb.questions[question_id], waiting) if waiting else None
+
+
 def unused_answers(kb: KnowledgeBase, program: Program, answers: Mapping[str, Any], now: dt.datetime) -> list[str]:
     """Answers the interview would not ask for now: replay it, taking each next question's answer.
 

@@ -21,7 +21,7 @@ from engine import load_knowledge
 from engine.answers import answer_text
 from engine.explanation import source_views
 
-from . import api, errors, interview, policy, records, result, security, teaching
+from . import api, errors, interview, policy, records, result, security, teaching, translations
 from .config import RTL_LANGUAGES, ConfigError, build_config
 
 __all__ = ["ConfigError", "create_app"]
@@ -48,6 +48,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    translations.install(app)
     # The request log shows paths only (question ids, never answers: every answer is POSTed).
     logging.getLogger("werkzeug").setLevel(
         logging.WARNING if app.config["PATHWAY_ENV"] == "production" else logging.INFO

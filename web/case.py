@@ -18,7 +18,15 @@ from flask import current_app, session
 
 from engine.answers import AnswerValueError, answer_to_data, parse_answer
 from engine.knowledge_base import KnowledgeBase
-from engine.session import Assessment, NextQuestion, assess_typed
+from engine.session import (
+    Assessment,
+    NextQuestion,
+    asked_question,
+    assess_typed,
+    pending_questions,
+    program_for,
+    unused_answers,
+)
 
 SESSION_KEY = "case"
 MOMENT_FORMAT = "%Y-%m-%dT%H:%M"
@@ -51,8 +59,29 @@ class Case:
         answers = {k: v for k, v in self.answers.items() if k != without}
         key = (id(kb), without, tuple(answers.items()))
         if key not in self._assessed:
-            self._assessed[key] = on_engine_thread(assess_typed, kb, answers, self.jurisdiction, self.reference)
+            if pending_questions(kb, answers, self.jurisdiction, self.reference):
+                # Provisional: the compiled evaluator, right here (no experta engine needed).
+                found = assess_typed(kb, answers, self.jurisdiction, self.reference)
+            else:
+                found = on_engine_thread(assess_typed, kb, answers, self.jurisdiction, self.reference)
+            self._assessed[key] = found
         return self._assessed[key]
+
+    def next_question(self, kb: KnowledgeBase) -> NextQuestion | None:
+        """The engine's next question for this case (without assessing the whole case)."""
+        pending = pending_questions(kb, self.answers, self.jurisdiction, self.reference)
+        return pending[0] if pending else None
+
+    def unused(self, kb: KnowledgeBase) -> list[str]:
+        """The answers the interview would not ask for now (without assessing the whole case)."""
+        key = (id(kb), None, tuple(self.answers.items()))
+        if key in self._assessed:
+            return self._assessed[key].unused_answers
+        unused_key = ("unused", *key)
+        if unused_key not in self._assessed:
+            program = program_for(kb, self.jurisdiction)
+            self._assessed[unused_key] = unused_answers(kb, program, self.answers, self.reference)
+        return self._assessed[unused_key]
 
 
 def knowledge() -> KnowledgeBase:
@@ -107,29 +136,29 @@ def clear_case() -> None:
 
 def question_state(kb: KnowledgeBase, case: Case, question_id: str) -> NextQuestion | None:
     """The question as the engine would ask it now (with the rules waiting on it), or None if it does not apply."""
-    without = case.assess(kb, without=question_id)
-    return next((q for q in without.open_questions if q.question.id == question_id), None)
+    without = {k: v for k, v in case.answers.items() if k != question_id}
+    return asked_question(kb, without, case.jurisdiction, case.reference, question_id)
 
 
-def path(kb: KnowledgeBase, case: Case, assessment: Assessment) -> list[str]:
+def path(case: Case, unused: list[str]) -> list[str]:
     """The questions this case went through, in the order they were answered, without those no longer relevant."""
-    return [q for q in case.answers if q not in assessment.unused_answers]
+    return [q for q in case.answers if q not in unused]
 
 
-def previous_question(kb: KnowledgeBase, case: Case, assessment: Assessment, question_id: str) -> str | None:
+def previous_question(case: Case, unused: list[str], question_id: str) -> str | None:
     """Where the back link of a question page goes: the answered question before it on the path."""
-    steps = path(kb, case, assessment)
+    steps = path(case, unused)
     if question_id in steps:
         index = steps.index(question_id)
         return steps[index - 1] if index > 0 else None
     return steps[-1] if steps else None
 
 
-def following_question(kb: KnowledgeBase, case: Case, assessment: Assessment, question_id: str) -> str | None:
+def following_question(case: Case, next_id: str | None, unused: list[str], question_id: str) -> str | None:
     """Where to go after answering: the engine's next open question, else the next answered one on the path."""
-    if assessment.next_question is not None:
-        return assessment.next_question.question.id
-    steps = path(kb, case, assessment)
+    if next_id is not None:
+        return next_id
+    steps = path(case, unused)
     if question_id in steps and steps.index(question_id) + 1 < len(steps):
         return steps[steps.index(question_id) + 1]
     return None

@@ -38,6 +38,9 @@ def default_config() -> dict[str, Any]:
         "SESSION_COOKIE_NAME": "pathway_case",
         "SESSION_COOKIE_SECURE": False,  # forced on for HTTPS requests (see web.security)
         "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+        # The cookie is signed and sent again only when the case changes (8 hours from the last
+        # change), not on every page: re-signing it was a tenth of a question page's time.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "MAX_CONTENT_LENGTH": 512 * 1024,  # case files are at most 256 KiB (engine.case_file)
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "WTF_CSRF_SSL_STRICT": True,

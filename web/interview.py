@@ -54,9 +54,9 @@ def reference_moment(day: dt.date) -> dt.datetime:
 
 def next_page(case: Case) -> Response:
     """The engine's next question, or the check-your-answers page when none is open."""
-    assessment = case.assess(knowledge())
-    if assessment.next_question is not None:
-        return redirect(url_for("interview.question", question_id=assessment.next_question.question.id))
+    following = case.next_question(knowledge())
+    if following is not None:
+        return redirect(url_for("interview.question", question_id=following.question.id))
     return redirect(url_for("interview.check"))
 
 
@@ -104,21 +104,22 @@ def question(case: Case, question_id: str) -> Any:
     if request.method == "POST":
         value, problem = read_answer(item, request.form, case.reference)
         if problem is None:
-            before = case.assess(kb)
             changed = question_id in case.answers and case.answers[question_id] != value
+            before = case.unused(kb) if changed else []
             case.answers[question_id] = value
             save_case(case)
-            after = case.assess(kb)
+            after = case.unused(kb)
             if changed:
-                _tell_what_changed(before.unused_answers, after.unused_answers, question_id)
-            target = following_question(kb, case, after, question_id)
-            if from_check and after.next_question is None:
+                _tell_what_changed(before, after, question_id)
+            following = case.next_question(kb)
+            target = following_question(case, following and following.question.id, after, question_id)
+            if from_check and following is None:
                 target = None
             if target is None:
                 return redirect(url_for("interview.check"))
             return redirect(url_for("interview.question", question_id=target))
-    assessment = case.assess(kb)
-    back_id = previous_question(kb, case, assessment, question_id)
+    unused = case.unused(kb)
+    back_id = previous_question(case, unused, question_id)
     if from_check:
         back_url = url_for("interview.check")
     elif back_id is not None:
@@ -140,8 +141,8 @@ def question(case: Case, question_id: str) -> Any:
         problem=problem,
         back_url=back_url,
         from_check=from_check,
-        no_longer_applies=question_id in assessment.unused_answers,
-        answered_count=len([q for q in case.answers if q not in assessment.unused_answers]),
+        no_longer_applies=question_id in unused,
+        answered_count=len([q for q in case.answers if q not in unused]),
     ), (400 if problem else 200)
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 from engine.conditions import UNKNOWN
-from engine.session import assess_typed
+from engine.evaluator import Relevance, evaluate_case
+from engine.session import asked_question, assess_typed, pending_questions, program_for
+from tests.case_generation import random_walk_case
 
 NOW = dt.datetime(2026, 3, 1, 12, 0)
 
@@ -94,3 +97,29 @@ def test_the_one_pass_replay_equals_replaying_the_interview_step_by_step(kb):
                     break
                 replayed[pending[0].question.id] = answers[pending[0].question.id]
             assert unused_answers(kb, program, answers, NOW) == [q for q in answers if q not in replayed]
+
+
+def test_one_question_is_asked_exactly_as_the_interview_would_ask_it(kb):
+    """`asked_question` (the question page) and `Relevance.asks` (the answers that no longer
+    apply) look only at the rules that mention the question: the same answer as scanning every rule."""
+    rng = random.Random(21)
+    for jurisdiction in sorted(kb.jurisdictions):
+        program = program_for(kb, jurisdiction)
+        for _ in range(15):
+            walk = random_walk_case(kb, rng, jurisdiction)
+            for size in range(0, len(walk) + 1, 3):
+                answers = dict(list(walk.items())[:size])
+                pending = {q.question.id: q.waiting_rules for q in pending_questions(kb, answers, jurisdiction, NOW)}
+                evaluation = evaluate_case(program, answers, NOW)
+                relevance = Relevance(program, answers, NOW, evaluation)
+                for question_id in kb.questions:
+                    if question_id in answers:
+                        continue
+                    found = asked_question(kb, answers, jurisdiction, NOW, question_id)
+                    assert (found.waiting_rules if found else None) == pending.get(question_id), question_id
+                    every_rule = any(
+                        question_id in relevance.rule_questions(rule.id)
+                        for rule in program.ordered_rules
+                        if evaluation.status[rule.id] is None
+                    )
+                    assert relevance.asks(question_id) == every_rule == (question_id in pending)

@@ -239,3 +239,12 @@ def test_reference_date_today_means_now(user):
     now = dt.datetime.now()
     assert now.strftime("%Y-%m-%d") in html
     assert now.strftime("%Y-%m-%d") + " 12:00" not in html or now.hour == 12
+
+
+def test_reading_a_page_does_not_sign_the_cookie_again(user):
+    """The session cookie is sent again only when the case changes (8 hours from the last change)."""
+    user.start()
+    answered = user.answer("age_at_conduct", "15")
+    assert "Set-Cookie" in answered.headers
+    page = user.client.get(answered.headers["Location"])
+    assert page.status_code == 200 and "Set-Cookie" not in page.headers
