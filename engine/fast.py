@@ -78,6 +78,11 @@ class FastEvaluator:
             )
         statuses = ", ".join(rule_var[r] for r in self.rules)
         facts = ", ".join(fact_var[f] for f in self.facts)
+        # Two functions over the same body: raw codes (batches) and named truth values
+        # (interview pages), the dictionaries built as literals rather than zipped afterwards.
+        self._constants["V"] = VALUES
+        named_rules = ", ".join(f"{rid!r}: V[{rule_var[rid]}]" for rid in self.rules)
+        named_facts = ", ".join(f"{name!r}: V[{fact_var[name]}]" for name in self.facts)
         # Constants as default arguments: local lookups instead of global ones.
         names = ", ".join(f"{name}={name}" for name in self._constants)
         source = "\n".join(
@@ -86,12 +91,17 @@ class FastEvaluator:
                 *reads,
                 *body,
                 f"    return ({statuses},), ({facts},)",
+                f"def evaluate_named(answers, now, *, {names}):",
+                *reads,
+                *body,
+                f"    return {{{named_rules}}}, {{{named_facts}}}",
             ]
         )
         self.source = source
         namespace = dict(self._constants)
         exec(compile(source, f"<fast evaluator {program.profile.id}>", "exec"), namespace)  # noqa: S102 (generated from validated conditions)
         self._evaluate: Callable = namespace["evaluate"]
+        self._evaluate_named: Callable = namespace["evaluate_named"]
         rules = program.kb.rules
         self._measures = [tuple(rules[rid].spec.then.measures()) for rid in self.rules]
 
@@ -175,11 +185,7 @@ class FastEvaluator:
 
     def evaluation(self, answers: Mapping[str, Any], now: dt.datetime) -> Evaluation:
         """The same `Evaluation` as `engine.evaluator.evaluate_case` (status of every rule, derived facts)."""
-        rules, facts = self._evaluate(answers, now)
-        return Evaluation(
-            dict(zip(self.rules, map(VALUES.__getitem__, rules), strict=True)),
-            dict(zip(self.facts, map(VALUES.__getitem__, facts), strict=True)),
-        )
+        return Evaluation(*self._evaluate_named(answers, now))
 
     def evaluate(self, answers: Mapping[str, Any], now: dt.datetime) -> FastResult:
         rules, facts = self._evaluate(answers, now)

@@ -21,7 +21,7 @@ from engine import load_knowledge
 from engine.answers import answer_text
 from engine.explanation import source_views
 
-from . import api, errors, interview, policy, records, result, security, teaching, translations
+from . import api, errors, interview, links, policy, records, result, security, teaching, translations
 from .config import RTL_LANGUAGES, ConfigError, build_config
 
 __all__ = ["ConfigError", "create_app"]
@@ -49,6 +49,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     translations.install(app)
+    links.install(app)
     # The request log shows paths only (question ids, never answers: every answer is POSTed).
     logging.getLogger("werkzeug").setLevel(
         logging.WARNING if app.config["PATHWAY_ENV"] == "production" else logging.INFO
@@ -65,6 +66,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     csrf.exempt(api.bp)
 
     kb = app.extensions["pathway_kb"]
+    # The shared macros, loaded once: `{% from "_macros.html" import ... %}` on every render
+    # cost a comparison of every template global (templates write `{% set x = ui.x %}`).
+    app.add_template_global(app.jinja_env.get_template("_macros.html").module, "ui")
     app.add_template_global(answer_text, "answer_text")
     app.add_template_global(lambda citations: source_views(kb, citations), "sources_of")
     app.add_template_filter(lambda ids: sorted(ids, key=kb.question_sort_key), "sort_questions")

@@ -1,8 +1,8 @@
 """The page templates' gettext: Flask-Babel's translations, looked up once per request.
 
 Flask-Babel's Jinja callables find the locale and the catalogue again on every call, and Jinja's
-"newstyle" wrapper adds a second call and a formatting pass to each: with dozens of strings per
-page, that was about a fifth of a question page's time. These callables take the translations
+`_` alias and "newstyle" wrapper add two more calls and a formatting pass to each: with dozens of
+strings per page, that was about a fifth of a question page's time. These callables take the translations
 object from `flask.g` (found once per request) and format only when there is something to
 format, with the same results: the request's locale (and any catalogue added later) is followed
 exactly as before, markup is escaped the same way, and `%%` still becomes `%`.
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, g, has_request_context
+from flask import Flask, g
 from flask_babel import get_translations
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -20,11 +20,12 @@ from markupsafe import Markup
 
 
 def _translations() -> Any:
-    if not has_request_context():
-        return get_translations()
-    found = g.get("_pathway_translations")
-    if found is None:
+    try:
+        found = g._pathway_translations
+    except AttributeError:  # first string of this request
         found = g._pathway_translations = get_translations()
+    except RuntimeError:  # no request: Flask-Babel's default
+        return get_translations()
     return found
 
 
@@ -54,5 +55,6 @@ def install(app: Flask) -> None:
         pgettext=lambda c, s: _translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
     )
-    # The two the templates use, without the newstyle wrapper's extra call.
-    app.jinja_env.globals.update(gettext=_gettext, ngettext=_ngettext)
+    # The ones the templates use, without the newstyle wrapper's extra call; `_` directly too,
+    # instead of the i18n extension's alias, which looks `gettext` up and calls it again.
+    app.jinja_env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext)
