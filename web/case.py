@@ -54,6 +54,9 @@ class Case:
     # Assessments made while handling this request (a view may ask for the same one several times);
     # it lives and dies with this object, so no case data outlives the request.
     _assessed: dict = field(default_factory=dict, repr=False, compare=False)
+    # The answers that no longer apply as the cookie carries them, with the answers they were
+    # worked out for: a page that only reads the case need not replay the interview.
+    _stored_unused: tuple[tuple, list[str]] | None = field(default=None, repr=False, compare=False)
 
     def assess(self, kb: KnowledgeBase, without: str | None = None) -> Assessment:
         answers = {k: v for k, v in self.answers.items() if k != without}
@@ -74,7 +77,10 @@ class Case:
 
     def unused(self, kb: KnowledgeBase) -> list[str]:
         """The answers the interview would not ask for now (without assessing the whole case)."""
-        key = (id(kb), None, tuple(self.answers.items()))
+        answers = tuple(self.answers.items())
+        if self._stored_unused is not None and self._stored_unused[0] == answers:
+            return self._stored_unused[1]
+        key = (id(kb), None, answers)
         if key in self._assessed:
             return self._assessed[key].unused_answers
         unused_key = ("unused", *key)
@@ -116,16 +122,28 @@ def load_case() -> Case | None:
             case.answers[item[0]] = parse_answer(kb.questions[item[0]], item[1], reference)
         except AnswerValueError:
             case.dropped.append(item[0])
+    positions = data.get("u")
+    if data.get("k") == kb.version and not case.dropped and isinstance(positions, list):
+        ids = list(case.answers)
+        if all(isinstance(p, int) and 0 <= p < len(ids) for p in positions):
+            case._stored_unused = (tuple(case.answers.items()), [ids[p] for p in positions])
     return case
 
 
 def save_case(case: Case) -> None:
-    """Write the case into the session as compact plain data (a list keeps the answering order)."""
+    """Write the case into the session as compact plain data (a list keeps the answering order).
+
+    With it go the positions of the answers that no longer apply and the knowledge version they
+    were worked out with: derived data, trusted only under the same knowledge base."""
+    kb = knowledge()
+    unused = set(case.unused(kb))
     session[SESSION_KEY] = {
         "j": case.jurisdiction,
         "r": case.reference.strftime(MOMENT_FORMAT),
         "a": [[qid, answer_to_data(value)] for qid, value in case.answers.items()],
         "n": case.note,
+        "u": [position for position, qid in enumerate(case.answers) if qid in unused],
+        "k": kb.version,
     }
     session.permanent = True
 

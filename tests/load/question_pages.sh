@@ -13,20 +13,22 @@ SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 60); do curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 1; done
 COOKIE=$(.venv/bin/python - <<'PY'
-import os, random, secrets
+import datetime as dt, os, random
+from flask import session
+from flask_wtf.csrf import generate_csrf
 from web import create_app
 from engine.generate import random_walk_case
-from engine.answers import answer_to_data
-from web.case import SESSION_KEY
+from web.case import Case, save_case
 app = create_app({"SECRET_KEY": os.environ["SECRET_KEY"]})
 kb = app.extensions["pathway_kb"]
 answers = max((random_walk_case(kb, random.Random(seed), "baseline") for seed in range(5)), key=len)
-given = list(answers.items())[: len(answers) // 2]
-case = {"j": "baseline", "r": "2026-03-01T12:00", "a": [[k, answer_to_data(v)] for k, v in given], "n": ""}
-# A browser's session after its first page also holds its CSRF token (Flask-WTF's raw token).
-session = {SESSION_KEY: case, "csrf_token": secrets.token_hex(20)}
+given = dict(list(answers.items())[: len(answers) // 2])
+# The cookie a browser holds half-way through an interview, written by the app's own code
+# (with its CSRF token, as after any page with a form).
 with app.test_request_context():
-    print(app.config["SESSION_COOKIE_NAME"] + "=" + app.session_interface.get_signing_serializer(app).dumps(session))
+    save_case(Case("baseline", dt.datetime(2026, 3, 1, 12, 0), given))
+    generate_csrf()
+    print(app.config["SESSION_COOKIE_NAME"] + "=" + app.session_interface.get_signing_serializer(app).dumps(dict(session)))
 PY
 )
 PAGE=$(curl -s -o /dev/null -w "%{redirect_url}" -H "Cookie: $COOKIE" "http://127.0.0.1:$PORT/next")

@@ -30,6 +30,8 @@ def test_the_largest_case_with_the_longest_note_fits_in_the_cookie():
             "r": "2026-03-01T12:00",
             "a": [[k, answer_to_data(v)] for k, v in answers.items()],
             "n": note,
+            "u": list(range(len(answers))),  # at most every answer no longer applies
+            "k": kb.version,
         }
     }
     with app.test_request_context():

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
+import web.case as web_case
+
 from .conftest import text_of
 
 
@@ -248,3 +252,42 @@ def test_reading_a_page_does_not_sign_the_cookie_again(user):
     assert "Set-Cookie" in answered.headers
     page = user.client.get(answered.headers["Location"])
     assert page.status_code == 200 and "Set-Cookie" not in page.headers
+
+
+def _case_with_an_answer_that_no_longer_applies(user):
+    user.start()
+    for qid, value in (("age_at_conduct", "15"), ("admits_facts", "yes"), ("conduct", "violence")):
+        user.answer(qid, value)
+    user.answer("age_at_conduct", "12", query="?from=check")  # "conduct" no longer applies
+
+
+def test_a_page_reads_the_answers_that_no_longer_apply_from_the_cookie(user, monkeypatch):
+    _case_with_an_answer_that_no_longer_applies(user)
+
+    def replay(*args):
+        raise AssertionError("the interview was replayed although the cookie says what no longer applies")
+
+    monkeypatch.setattr("web.case.unused_answers", replay)
+    assert "This question no longer applies" in user.page("/questions/conduct")
+    assert "This question no longer applies" not in user.page("/questions/admits_facts")
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        {"k": "an-older-knowledge-base", "u": []},  # says nothing is stale, but for another knowledge base
+        {"k": None, "u": []},
+        {"u": [99]},
+        {"u": ["conduct"]},
+        {"u": None},
+    ],
+)
+def test_a_stale_or_spoilt_record_of_what_no_longer_applies_is_worked_out_again(user, monkeypatch, spoil):
+    _case_with_an_answer_that_no_longer_applies(user)
+    with user.client.session_transaction() as session:
+        session["case"] = {**session["case"], **spoil}
+    replays = []
+    real = web_case.unused_answers
+    monkeypatch.setattr("web.case.unused_answers", lambda *args: replays.append(args) or real(*args))
+    assert "This question no longer applies" in user.page("/questions/conduct")
+    assert replays
