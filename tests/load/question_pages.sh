@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Question pages per second (performance target of docs/performance.md): the app under gunicorn
-# (production mode, 2 workers x 8 threads) on 127.0.0.1, Debian's wrk requesting one question
-# page of a half-answered case (its signed session cookie made here) for 15 s with 32
-# connections. Loopback only; bounded in time; the server is stopped at the end.
+# (production mode, one sync worker per core: -w 2) on 127.0.0.1, Debian's wrk requesting one
+# question page of a half-answered case (its signed session cookie written by the app's own
+# code) for 15 s with 32 connections. GUNICORN_ARGS, CONNECTIONS and SECONDS_RUN change the
+# set-up. Loopback only; bounded in time; the server is stopped at the end.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PORT=${PORT:-5099}
 SECONDS_RUN=${SECONDS_RUN:-15}
 export PATHWAY_ENV=production SECRET_KEY="question-pages-$(date +%s%N)"
-.venv/bin/gunicorn ${GUNICORN_ARGS:--w 2 --threads 8} -b "127.0.0.1:$PORT" 'web:create_app()' --log-level warning &
+.venv/bin/gunicorn ${GUNICORN_ARGS:--w 2} -b "127.0.0.1:$PORT" 'web:create_app()' --log-level warning &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 60); do curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 1; done
