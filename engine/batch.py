@@ -92,7 +92,7 @@ class Scenario:
 
 
 class Assessor:
-    """Per process: programs, evaluators and the case checker built once, then one case after another."""
+    """Per process: programs, evaluators and the case checker built once, then block after block of cases."""
 
     def __init__(self, kb: KnowledgeBase, scenarios: list[Scenario], engine: str = "fast"):
         self.kb, self.scenarios, self.engine = kb, scenarios, engine
