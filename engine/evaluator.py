@@ -8,7 +8,7 @@ still depends on it once the answers given are taken into account.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -150,23 +150,19 @@ class Relevance:
             self._memo[key] = frozenset().union(*(self.rule_questions(r) for r in undecided))
         return self._memo[key]
 
+    def _waiting_on(self, question_id: str) -> Iterator[str]:
+        status = self.evaluation.status
+        for rule_id in rules_mentioning(self.program).get(question_id, ()):
+            if status[rule_id] is None and question_id in self.rule_questions(rule_id):
+                yield rule_id
+
     def waiting_on(self, question_id: str) -> list[str]:
         """The undecided rules (program order) the (unanswered) question can still decide."""
-        status = self.evaluation.status
-        return [
-            rule_id
-            for rule_id in rules_mentioning(self.program).get(question_id, ())
-            if status[rule_id] is None and question_id in self.rule_questions(rule_id)
-        ]
+        return list(self._waiting_on(question_id))
 
     def asks(self, question_id: str) -> bool:
         """Whether the (unanswered) question can still decide some undecided rule."""
-        status = self.evaluation.status
-        return any(
-            question_id in self.rule_questions(rule_id)
-            for rule_id in rules_mentioning(self.program).get(question_id, ())
-            if status[rule_id] is None
-        )
+        return next(self._waiting_on(question_id), None) is not None
 
     def waiting(self) -> dict[str, list[str]]:
         """Each relevant unanswered question with the undecided rules waiting on it."""

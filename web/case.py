@@ -62,10 +62,10 @@ class Case:
         answers = {k: v for k, v in self.answers.items() if k != without}
         key = (id(kb), without, tuple(answers.items()))
         if key not in self._assessed:
-            if pending_questions(kb, answers, self.jurisdiction, self.reference):
-                # Provisional: the compiled evaluator, right here (no experta engine needed).
-                found = assess_typed(kb, answers, self.jurisdiction, self.reference)
-            else:
+            # An incomplete interview's result is the compiled evaluator's ("auto" gives the same),
+            # made right here; only experta's final run needs a long-lived engine thread.
+            found = assess_typed(kb, answers, self.jurisdiction, self.reference, "direct")
+            if found.complete:
                 found = on_engine_thread(assess_typed, kb, answers, self.jurisdiction, self.reference)
             self._assessed[key] = found
         return self._assessed[key]
@@ -125,7 +125,7 @@ def load_case() -> Case | None:
     positions = data.get("u")
     if data.get("k") == kb.version and not case.dropped and isinstance(positions, list):
         ids = list(case.answers)
-        if all(isinstance(p, int) and 0 <= p < len(ids) for p in positions):
+        if all(type(p) is int and 0 <= p < len(ids) for p in positions):
             case._stored_unused = (tuple(case.answers.items()), [ids[p] for p in positions])
     return case
 

@@ -47,14 +47,7 @@ def _ngettext(context: Context, singular: str, plural: str, num: int, /, **varia
 
 
 def install(app: Flask) -> None:
-    """Replace Flask-Babel's Jinja gettext callables (call after `Babel.init_app`)."""
-    app.jinja_env.install_gettext_callables(
-        gettext=lambda s: _translations().ugettext(s),
-        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
-        newstyle=True,
-        pgettext=lambda c, s: _translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
-    )
-    # The ones the templates use, without the newstyle wrapper's extra call; `_` directly too,
-    # instead of the i18n extension's alias, which looks `gettext` up and calls it again.
+    """Put these in place of Flask-Babel's Jinja callables (call after `Babel.init_app`, which
+    adds Jinja's i18n extension in newstyle mode; its pgettext and npgettext stay as they are)."""
+    # `_` directly too, instead of the i18n extension's alias, which looks `gettext` up and calls it again.
     app.jinja_env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext)
