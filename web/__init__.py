@@ -1,9 +1,10 @@
 """Justice Pathway web app: a GOV.UK-style questionnaire over the engine's session API.
 
-`create_app(config)` builds the app; `pathway serve` runs it on its embedded defaults
-(baseline profile, built-in knowledge). Blueprints: `interview` (start, questions, check your
-answers), `result` (the explained recommendation and its tree), `records` (decision record, case
-file save/resume, finish and clear), `errors`. No case data is stored on the server.
+`create_app(config)` builds the app; `pathway serve` runs it under waitress on its embedded
+defaults (baseline profile, built-in knowledge). Blueprints: `interview` (start, questions by
+step, check your answers), `result` (the explained recommendation and its tree), `records`
+(decision record, case file save/resume, finish and clear), `errors`, and the trainer, policy
+and API pages. No case data is stored on the server: the case lives in one encrypted cookie.
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from typing import Any
 from flask import Flask, get_flashed_messages, request
 from flask_babel import Babel, get_locale
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine import load_knowledge
 from engine.answers import answer_text
 from engine.explanation import source_views
 
-from . import api, errors, interview, links, policy, records, result, security, teaching, translations
+from . import api, busy, errors, interview, links, policy, records, result, security, teaching, translations
 from .config import RTL_LANGUAGES, ConfigError, build_config
 
 __all__ = ["ConfigError", "create_app"]
@@ -45,12 +47,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     knowledge_dir = app.config["KNOWLEDGE_DIR"]
     app.extensions["pathway_kb"] = load_knowledge(Path(knowledge_dir) if knowledge_dir else None)
 
+    if app.config["PROXIES"]:
+        # Behind N reverse proxies, trust exactly their X-Forwarded-* headers (scheme and host for
+        # the Secure cookie, HSTS and the origin check); without proxies, trust none.
+        count = app.config["PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
     security.init_app(app)
+    busy.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     translations.install(app)
     links.install(app)
-    # The request log shows paths only (question ids, never answers: every answer is POSTed).
+    # The request log shows routes and step numbers only: no URL names a question or an answer.
     logging.getLogger("werkzeug").setLevel(
         logging.WARNING if app.config["PATHWAY_ENV"] == "production" else logging.INFO
     )
@@ -81,6 +89,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             "html_lang": language,
             "html_dir": "rtl" if language in RTL_LANGUAGES else "ltr",
             "pathway_kb": kb,
+            "idle_minutes": app.config["CASE_IDLE_SECONDS"] // 60,
             "flashed": lambda: get_flashed_messages(with_categories=True),
         }
 

@@ -1,9 +1,14 @@
 """The case in the browser session, and the engine calls the views make on it.
 
 A case is the jurisdiction profile, the reference moment, the answers (in the order they were
-given) and an optional note. It lives only in the signed session cookie, as plain data; the
-server keeps nothing. Every reasoning step (which question is next, what applies, what no
+given) and an optional note. It lives only in the encrypted session cookie (web.case_cookie);
+the server keeps nothing. Every reasoning step (which question is next, what applies, what no
 longer applies) is the engine's: this module only carries answers to it and back.
+
+Pages of the interview are addressed by step number, never by question: the next question
+depends on the answers, so its id in a URL (the access log, the history) would tell them.
+Step n is the n-th answer in the order given (those that no longer apply keep their number);
+the step after the last answer is the engine's next question.
 """
 
 from __future__ import annotations
@@ -14,9 +19,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from flask import current_app, session
+from flask import current_app, session, url_for
 
 from engine.answers import AnswerValueError, answer_to_data, parse_answer
+from engine.case_file import EARLIEST_REFERENCE_DATE, LATEST_REFERENCE_DATE
 from engine.knowledge_base import KnowledgeBase
 from engine.session import (
     Assessment,
@@ -29,7 +35,6 @@ from engine.session import (
 )
 
 SESSION_KEY = "case"
-MOMENT_FORMAT = "%Y-%m-%dT%H:%M"
 T = TypeVar("T")
 
 # The engine keeps one compiled experta engine per thread (building one takes ~0.2 s). Web servers
@@ -101,22 +106,33 @@ def start_case(jurisdiction: str, reference: dt.datetime) -> Case:
     return case
 
 
+def _reference(value: Any) -> dt.datetime | None:
+    """The reference moment kept in the cookie, if it is one the start page could have made."""
+    try:
+        moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+    if moment is None or not EARLIEST_REFERENCE_DATE <= moment.date() <= LATEST_REFERENCE_DATE:
+        return None
+    return moment
+
+
 def load_case() -> Case | None:
-    """The case of this browser session, if one was started (answers re-checked against the knowledge base)."""
+    """The case of this browser session, if one was started (answers re-checked against the knowledge base).
+
+    Anything in the cookie that is not a case this app wrote (it can only come from a server with
+    the key, e.g. an older version) counts as no case, never as an error."""
     data = session.get(SESSION_KEY)
     if not isinstance(data, dict):
         return None
     kb = knowledge()
-    jurisdiction = data.get("j")
-    if jurisdiction not in kb.jurisdictions:
+    jurisdiction, reference = data.get("j"), _reference(data.get("r"))
+    if not isinstance(jurisdiction, str) or jurisdiction not in kb.jurisdictions or reference is None:
         return None
-    try:
-        reference = dt.datetime.strptime(data.get("r", ""), MOMENT_FORMAT)
-    except (TypeError, ValueError):
-        return None
-    case = Case(jurisdiction, reference, note=str(data.get("n", "")))
-    for item in data.get("a", []):
-        if not (isinstance(item, list) and len(item) == 2 and item[0] in kb.questions):
+    note, items = data.get("n", ""), data.get("a", [])
+    case = Case(jurisdiction, reference, note=note if isinstance(note, str) else "")
+    for item in items if isinstance(items, list) else []:
+        if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str) and item[0] in kb.questions):
             continue
         try:
             case.answers[item[0]] = parse_answer(kb.questions[item[0]], item[1], reference)
@@ -134,18 +150,21 @@ def save_case(case: Case) -> None:
     """Write the case into the session as compact plain data (a list keeps the answering order).
 
     With it go the positions of the answers that no longer apply and the knowledge version they
-    were worked out with: derived data, trusted only under the same knowledge base."""
+    were worked out with: derived data, trusted only under the same knowledge base. A case that
+    would not fit the cookie raises `CaseTooLargeError` and the session keeps the case it had."""
     kb = knowledge()
     unused = set(case.unused(kb))
-    session[SESSION_KEY] = {
+    data = {
         "j": case.jurisdiction,
-        "r": case.reference.strftime(MOMENT_FORMAT),
+        "r": case.reference.isoformat(timespec="minutes"),
         "a": [[qid, answer_to_data(value)] for qid, value in case.answers.items()],
         "n": case.note,
         "u": [position for position, qid in enumerate(case.answers) if qid in unused],
         "k": kb.version,
     }
-    session.permanent = True
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app.session_interface.check_fits(app, {**session, SESSION_KEY: data})
+    session[SESSION_KEY] = data
 
 
 def clear_case() -> None:
@@ -163,22 +182,33 @@ def path(case: Case, unused: list[str]) -> list[str]:
     return [q for q in case.answers if q not in unused]
 
 
+def steps(case: Case, next_id: str | None) -> list[str]:
+    """The questions by step number (step n is item n - 1): every answer as given, then the engine's next question."""
+    answered = list(case.answers)
+    return [*answered, next_id] if next_id is not None and next_id not in case.answers else answered
+
+
+def step_url(step_list: list[str], question_id: str, **args: Any) -> str:
+    """The address of a question's page: its step number, never its id."""
+    return url_for("interview.step", number=step_list.index(question_id) + 1, **args)
+
+
 def previous_question(case: Case, unused: list[str], question_id: str) -> str | None:
     """Where the back link of a question page goes: the answered question before it on the path."""
-    steps = path(case, unused)
-    if question_id in steps:
-        index = steps.index(question_id)
-        return steps[index - 1] if index > 0 else None
-    return steps[-1] if steps else None
+    answered = path(case, unused)
+    if question_id in answered:
+        index = answered.index(question_id)
+        return answered[index - 1] if index > 0 else None
+    return answered[-1] if answered else None
 
 
 def following_question(case: Case, next_id: str | None, unused: list[str], question_id: str) -> str | None:
     """Where to go after answering: the engine's next open question, else the next answered one on the path."""
     if next_id is not None:
         return next_id
-    steps = path(case, unused)
-    if question_id in steps and steps.index(question_id) + 1 < len(steps):
-        return steps[steps.index(question_id) + 1]
+    answered = path(case, unused)
+    if question_id in answered and answered.index(question_id) + 1 < len(answered):
+        return answered[answered.index(question_id) + 1]
     return None
 
 

@@ -1,26 +1,42 @@
 """Configuration: embedded defaults that work with no setup, and what production must provide.
 
-Every setting can be given to `create_app(config)`; the environment adds `PATHWAY_ENV`,
-`PATHWAY_SECRET_KEY` (or `SECRET_KEY`) and `PATHWAY_KNOWLEDGE_DIR`. In development a random
-secret key is made per process (sessions end when the server stops); in production the app
-refuses to start without one.
+Every setting can be given to `create_app(config)`; the environment adds `PATHWAY_ENV`
+(`development` or `production`, nothing else), `PATHWAY_SECRET_KEY` (or `SECRET_KEY`),
+`PATHWAY_TRUSTED_HOSTS`, `PATHWAY_PROXIES` and `PATHWAY_KNOWLEDGE_DIR`.
+
+The secret key is never invented here: several processes (gunicorn workers) that each made
+their own would refuse each other's cookies. `pathway serve`, a single process, makes one for
+itself when none is set; any other server must be given one. Production refuses to start on
+anything that would weaken it silently: an unknown environment name, a key shorter than 32
+bytes, no trusted host names.
 """
 
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Mapping
 from typing import Any
 
+ENVIRONMENTS = ("development", "production")
 # Locales with a catalogue in web/translations (English is the source language).
 # Right-to-left scripts get dir="rtl" on <html>.
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
 NOTE_MAX_CHARS = 1000
+MIN_SECRET_KEY_BYTES = 32
+# A case is forgotten after this long without a change or a page view (checked on the server
+# from the time inside the encrypted cookie); the cookie itself ends with the browser session.
+CASE_IDLE_SECONDS = 2 * 3600
+# Largest request body: a case file (engine.case_file.MAX_CASE_FILE_BYTES) plus the form around it.
+MAX_REQUEST_BYTES = 256 * 1024 + 16 * 1024
 
 
 class ConfigError(RuntimeError):
     """The app cannot start with this configuration."""
+
+
+def _listed(value: str | None) -> list[str] | None:
+    names = [part.strip() for part in (value or "").split(",") if part.strip()]
+    return names or None
 
 
 def default_config() -> dict[str, Any]:
@@ -28,40 +44,61 @@ def default_config() -> dict[str, Any]:
         "PATHWAY_ENV": os.environ.get("PATHWAY_ENV", "development"),
         "SECRET_KEY": os.environ.get("PATHWAY_SECRET_KEY") or os.environ.get("SECRET_KEY"),
         "KNOWLEDGE_DIR": os.environ.get("PATHWAY_KNOWLEDGE_DIR") or None,
+        # Host names this app answers to (Flask refuses any other Host header with 400).
+        "TRUSTED_HOSTS": _listed(os.environ.get("PATHWAY_TRUSTED_HOSTS")),
+        # How many reverse proxies in front set X-Forwarded-For/-Proto/-Host (0: none, trust no such header).
+        "PROXIES": os.environ.get("PATHWAY_PROXIES", "0") or "0",
         "LANGUAGES": ["en"],
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_TRANSLATION_DIRECTORIES": "translations",
         "BABEL_DOMAIN": "messages",
-        # The signed session cookie is the only place a case lives on the way to the browser.
-        "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_NAME": "pathway_case",
-        "SESSION_COOKIE_SECURE": False,  # forced on for HTTPS requests (see web.security)
-        "PERMANENT_SESSION_LIFETIME": 8 * 3600,
-        # The cookie is signed and sent again only when the case changes (8 hours from the last
-        # change), not on every page: re-signing it was a tenth of a question page's time.
-        "SESSION_REFRESH_EACH_REQUEST": False,
-        "MAX_CONTENT_LENGTH": 512 * 1024,  # case files are at most 256 KiB (engine.case_file)
-        "WTF_CSRF_TIME_LIMIT": 8 * 3600,
-        "WTF_CSRF_SSL_STRICT": True,
+        "CASE_IDLE_SECONDS": CASE_IDLE_SECONDS,
+        "MAX_CONTENT_LENGTH": MAX_REQUEST_BYTES,
+        "MAX_FORM_MEMORY_SIZE": 64 * 1024,  # the largest text field (a note) is far smaller
+        # The form's token proves the page came from this app; the Origin check (web.security)
+        # proves the browser sent it from this app. Flask-WTF's own HTTPS check reads the Referer,
+        # which a browser may leave out, so it is off.
+        "WTF_CSRF_SSL_STRICT": False,
+        "WTF_CSRF_TIME_LIMIT": CASE_IDLE_SECONDS,
         "DEFAULT_JURISDICTION": "baseline",
+        # Expensive pages (what would change, audit, the tree file) running at once per process;
+        # more get 503 with Retry-After, so they cannot starve the question pages.
+        "EXPENSIVE_PAGES_AT_ONCE": 1,
     }
 
 
 def build_config(overrides: Mapping[str, Any] | None) -> dict[str, Any]:
-    """Defaults, then the caller's settings; check what production needs."""
+    """Defaults, then the caller's settings; refuse what would run weaker than it says."""
     config = default_config()
     for key, value in (overrides or {}).items():
         if value is not None or key not in ("KNOWLEDGE_DIR", "SECRET_KEY"):
             config[key] = value
-    production = config["PATHWAY_ENV"] == "production"
-    if not config.get("SECRET_KEY"):
-        if production:
+    proxies = str(config["PROXIES"])
+    if not proxies.isdigit():
+        raise ConfigError(
+            f"PATHWAY_PROXIES={proxies!r} is not a number: give how many reverse proxies are in front (0 for none)."
+        )
+    config["PROXIES"] = int(proxies)
+    environment = config["PATHWAY_ENV"]
+    if environment not in ENVIRONMENTS:
+        raise ConfigError(f"PATHWAY_ENV={environment!r} is not known: set it to exactly 'development' or 'production'.")
+    key = config.get("SECRET_KEY")
+    if not key:
+        raise ConfigError(
+            "No secret key: set PATHWAY_SECRET_KEY to a long random value, the same for every process of the "
+            'server (for example the output of: python -c "import secrets; print(secrets.token_hex(32))"). '
+            "`pathway serve` makes one for its own process when none is set."
+        )
+    if environment == "production":
+        if len(key.encode() if isinstance(key, str) else key) < MIN_SECRET_KEY_BYTES:
             raise ConfigError(
-                "PATHWAY_ENV=production needs a secret key: set PATHWAY_SECRET_KEY to a long random value "
-                '(for example the output of: python -c "import secrets; print(secrets.token_hex(32))").'
+                f"PATHWAY_ENV=production needs a secret key of at least {MIN_SECRET_KEY_BYTES} bytes in "
+                'PATHWAY_SECRET_KEY (for example the output of: python -c "import secrets; print(secrets.token_hex(32))").'
             )
-        config["SECRET_KEY"] = secrets.token_hex(32)
-    if production:
-        config["SESSION_COOKIE_SECURE"] = True
+        if not config.get("TRUSTED_HOSTS"):
+            raise ConfigError(
+                "PATHWAY_ENV=production needs the host names the app answers to: set PATHWAY_TRUSTED_HOSTS, "
+                "for example PATHWAY_TRUSTED_HOSTS=pathway.court.example."
+            )
+    config["SESSION_COOKIE_SECURE"] = environment == "production"
     return config

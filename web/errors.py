@@ -1,4 +1,4 @@
-"""Friendly error pages (400, 404, 405, 413, 500) that keep the disclaimer and never show case data."""
+"""Friendly error pages (400, 404, 405, 413, 503, 500) that keep the disclaimer and never show case data."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from engine.case_file import MAX_CASE_FILE_BYTES
+
 from .api.problems import http_problem, is_api_request, server_problem
+from .security import ORIGIN_REFUSED, drain_body
 
 bp = Blueprint("errors", __name__)
 
@@ -20,6 +23,15 @@ def _page(status: int, title: str, message: str) -> tuple[str, int]:
 
 @bp.app_errorhandler(CSRFError)
 def csrf_error(error: CSRFError) -> tuple[str, int]:
+    if error.description == ORIGIN_REFUSED:
+        return _page(
+            400,
+            gettext("This form was not sent from this service"),
+            gettext(
+                "Your browser says the form came from another site or page, so it was not accepted and nothing "
+                "was changed. Open this service's own page and use its buttons."
+            ),
+        )
     return _page(
         400,
         gettext("This form has expired"),
@@ -32,13 +44,29 @@ def csrf_error(error: CSRFError) -> tuple[str, int]:
 
 @bp.app_errorhandler(HTTPException)
 def http_error(error: HTTPException) -> Any:
+    if error.code == 413:
+        drain_body()
     if is_api_request():  # the JSON API answers with problem details, never an HTML page
         return http_problem(error)
     status = error.code or 500
     if status == 404:
         return _page(404, gettext("Page not found"), gettext("Check the address, or go back to the start page."))
     if status == 413:
-        return _page(413, gettext("The file is too large"), gettext("A case file can be at most 256 KB."))
+        return _page(
+            413,
+            gettext("The file is too large"),
+            gettext(
+                "A case file can be at most %(size)d KB. Nothing was loaded and your current case is unchanged.",
+                size=MAX_CASE_FILE_BYTES // 1024,
+            ),
+        )
+    if status == 503:
+        page, code = _page(
+            503,
+            gettext("This page is busy"),
+            gettext("Other people are using this page right now. Try again in a few seconds; your case is unchanged."),
+        )
+        return page, code, {"Retry-After": str(getattr(error, "retry_after", None) or 5)}
     if status == 405:
         return _page(
             405, gettext("This page cannot be used this way"), gettext("Go back and use the buttons on the page.")

@@ -11,13 +11,14 @@ from flask_babel import gettext, lazy_gettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from werkzeug.datastructures import MultiDict
-from wtforms import DateField, RadioField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms import DateField, RadioField, TextAreaField, TimeField
+from wtforms.validators import InputRequired, Length, Optional
 
 from engine.answers import AnswerValueError, parse_answer
+from engine.case_file import EARLIEST_REFERENCE_DATE, LATEST_REFERENCE_DATE
 from engine.conditions import UNKNOWN
 from engine.errors import AnswerError
-from engine.model import Question
+from engine.model import Question, reference_datetime
 
 from .config import NOTE_MAX_CHARS
 
@@ -25,7 +26,7 @@ UNKNOWN_VALUE = "unknown"
 
 
 class StartForm(FlaskForm):
-    """Start a case: jurisdiction profile and reference date."""
+    """Start a case: jurisdiction profile and reference moment (a date, and a time that defaults to noon)."""
 
     jurisdiction = RadioField(
         lazy_gettext("Jurisdiction profile"),
@@ -36,10 +37,29 @@ class StartForm(FlaskForm):
         validators=[InputRequired(message=lazy_gettext("Enter the reference date"))],
         format="%Y-%m-%d",
     )
+    reference_time = TimeField(
+        lazy_gettext("Time"),
+        validators=[Optional()],
+        format="%H:%M",
+    )
 
     def validate_reference_date(self, field: DateField) -> None:
-        if field.data is not None and not dt.date(1990, 1, 1) <= field.data <= dt.date(2100, 12, 31):
-            raise ValueError(gettext("Enter a reference date between 1990 and 2100"))
+        if field.data is not None and not EARLIEST_REFERENCE_DATE <= field.data <= LATEST_REFERENCE_DATE:
+            raise ValueError(
+                gettext(
+                    "Enter a reference date between %(first)s and %(last)s",
+                    first=EARLIEST_REFERENCE_DATE.isoformat(),
+                    last=LATEST_REFERENCE_DATE.isoformat(),
+                )
+            )
+
+    def reference_moment(self) -> dt.datetime:
+        """The moment given; a date without a time means noon, as everywhere (engine.model)."""
+        return reference_datetime(
+            dt.datetime.combine(self.reference_date.data, self.reference_time.data)
+            if self.reference_time.data
+            else self.reference_date.data
+        )
 
 
 class UploadForm(FlaskForm):

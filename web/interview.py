@@ -1,4 +1,4 @@
-"""Interview: start a case, one question per page, check your answers."""
+"""Interview: start a case, one question per page (addressed by step number), check your answers."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 from werkzeug.wrappers import Response
 
@@ -21,10 +21,16 @@ from .case import (
     question_state,
     save_case,
     start_case,
+    step_url,
+    steps,
 )
-from .forms import ActionForm, StartForm, form_value, read_answer, submitted_value
+from .case_cookie import CaseTooLargeError
+from .forms import ActionForm, AnswerProblem, StartForm, form_value, read_answer, submitted_value
 
 bp = Blueprint("interview", __name__)
+# The hidden field that says which question a posted answer is for: a step number alone could
+# name another question if the case changed in another window since the page was shown.
+QUESTION_FIELD = "question"
 
 
 def with_case(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -34,7 +40,7 @@ def with_case(view: Callable[..., Any]) -> Callable[..., Any]:
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         case = load_case()
         if case is None:
-            flash(gettext("Start a case first, or resume one from a case file."), "notice")
+            flash(no_case_message(), "notice")
             return redirect(url_for("interview.start"))
         if case.dropped:
             flash(
@@ -46,31 +52,48 @@ def with_case(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
-def reference_moment(day: dt.date) -> dt.datetime:
-    """Today means now (to the minute), so deadlines are counted from the present; another day means its noon."""
-    now = dt.datetime.now().replace(second=0, microsecond=0)
-    return now if day == now.date() else dt.datetime.combine(day, dt.time(12, 0))
+def no_case_message() -> str:
+    """Why there is no case: it timed out, or none was started in this browser."""
+    if getattr(session, "expired", False):
+        minutes = current_app.config["CASE_IDLE_SECONDS"] // 60
+        return gettext(
+            "The case was cleared from this browser after %(minutes)d minutes without activity. "
+            "Resume it from its case file, or start a new case.",
+            minutes=minutes,
+        )
+    return gettext("Start a case first, or resume one from a case file.")
+
+
+def too_large_message(error: CaseTooLargeError) -> str:
+    return gettext(
+        "This change was not kept: the case would need %(size)d bytes, and a browser keeps at most %(limit)d "
+        "for it. Your earlier answers and note are unchanged. Shorten the note, or save the case as a file.",
+        size=error.size,
+        limit=error.limit,
+    )
 
 
 def next_page(case: Case) -> Response:
     """The engine's next question, or the check-your-answers page when none is open."""
-    following = case.next_question(knowledge())
+    kb = knowledge()
+    following = case.next_question(kb)
     if following is not None:
-        return redirect(url_for("interview.question", question_id=following.question.id))
+        return redirect(step_url(steps(case, following.question.id), following.question.id))
     return redirect(url_for("interview.check"))
 
 
 @bp.route("/", methods=["GET", "POST"])
 def start() -> Any:
-    """What the tool is and is not; choose a jurisdiction profile and a reference date."""
+    """What the tool is and is not; choose a jurisdiction profile and a reference moment."""
     kb = knowledge()
     form = StartForm()
     form.jurisdiction.choices = [(j.id, j.name) for j in kb.jurisdictions.values()]
     if request.method == "GET":
+        now = dt.datetime.now().replace(second=0, microsecond=0)
         form.jurisdiction.data = current_app.config["DEFAULT_JURISDICTION"]
-        form.reference_date.data = dt.date.today()
+        form.reference_date.data, form.reference_time.data = now.date(), now.time()
     if form.validate_on_submit():
-        case = start_case(form.jurisdiction.data, reference_moment(form.reference_date.data))
+        case = start_case(form.jurisdiction.data, form.reference_moment())
         return next_page(case)
     status = 400 if request.method == "POST" else 200
     return render_template(
@@ -83,47 +106,46 @@ def resume_interview() -> Response:
     """Continue where the engine says the case stands."""
     case = load_case()
     if case is None:
+        flash(no_case_message(), "notice")
         return redirect(url_for("interview.start"))
     return next_page(case)
 
 
-@bp.route("/questions/<question_id>", methods=["GET", "POST"])
+@bp.route("/step/<int:number>", methods=["GET", "POST"])
 @with_case
-def question(case: Case, question_id: str) -> Any:
+def step(case: Case, number: int) -> Any:
     """One question per page; the answer is checked by the engine and kept in the session."""
     kb = knowledge()
-    if question_id not in kb.questions:
-        abort(404)
-    state = question_state(kb, case, question_id)
-    if state is None and question_id not in case.answers:
-        # Not asked for this case (any more): go where the case stands instead.
-        return next_page(case)
-    item = kb.questions[question_id]
+    unused = case.unused(kb)
+    following = case.next_question(kb)
+    step_list = steps(case, following and following.question.id)
+    if not 1 <= number <= len(step_list):
+        return next_page(case)  # a step this case does not have (any more): go where it stands
+    question_id = step_list[number - 1]
     from_check = request.args.get("from") == "check"
     problem = None
+    item = kb.questions[question_id]
     if request.method == "POST":
+        if request.form.get(QUESTION_FIELD) != question_id:
+            flash(gettext("The case changed in another window. Check this question again."), "notice")
+            return redirect(step_url(step_list, question_id, **({"from": "check"} if from_check else {})))
         value, problem = read_answer(item, request.form, case.reference)
         if problem is None:
             changed = question_id in case.answers and case.answers[question_id] != value
-            before = case.unused(kb) if changed else []
+            before = unused if changed else []
             case.answers[question_id] = value
-            save_case(case)
-            after = case.unused(kb)
-            if changed:
-                _tell_what_changed(before, after, question_id)
-            following = case.next_question(kb)
-            target = following_question(case, following and following.question.id, after, question_id)
-            if from_check and following is None:
-                target = None
-            if target is None:
-                return redirect(url_for("interview.check"))
-            return redirect(url_for("interview.question", question_id=target))
-    unused = case.unused(kb)
+            try:
+                save_case(case)
+            except CaseTooLargeError as err:
+                problem = _too_large_problem(err)
+            else:
+                return _after_answer(case, question_id, before, changed, from_check)
+    state = question_state(kb, case, question_id)
     back_id = previous_question(case, unused, question_id)
     if from_check:
         back_url = url_for("interview.check")
     elif back_id is not None:
-        back_url = url_for("interview.question", question_id=back_id)
+        back_url = step_url(step_list, back_id)
     else:
         back_url = url_for("interview.start")
     position, count = progress(kb, item.decision_point)
@@ -131,6 +153,8 @@ def question(case: Case, question_id: str) -> Any:
     return render_template(
         "interview/question.html",
         question=item,
+        step_number=number,
+        action_url=step_url(step_list, question_id, **({"from": "check"} if from_check else {})),
         decision_point=kb.decision_points[item.decision_point],
         position=position,
         count=count,
@@ -144,6 +168,23 @@ def question(case: Case, question_id: str) -> Any:
         no_longer_applies=question_id in unused,
         answered_count=len([q for q in case.answers if q not in unused]),
     ), (400 if problem else 200)
+
+
+def _too_large_problem(error: CaseTooLargeError) -> AnswerProblem:
+    return AnswerProblem(too_large_message(error))
+
+
+def _after_answer(case: Case, question_id: str, before: list[str], changed: bool, from_check: bool) -> Response:
+    """Where an accepted answer leads: the next open question, the next answered step, or the check page."""
+    kb = knowledge()
+    after = case.unused(kb)
+    if changed:
+        _tell_what_changed(before, after, question_id)
+    following = case.next_question(kb)
+    target = following_question(case, following and following.question.id, after, question_id)
+    if target is None or (from_check and following is None):
+        return redirect(url_for("interview.check"))
+    return redirect(step_url(steps(case, following and following.question.id), target))
 
 
 def _tell_what_changed(before: list[str], after: list[str], question_id: str) -> None:
@@ -164,16 +205,17 @@ def check(case: Case) -> Any:
     """Check your answers, grouped by decision point, with change links."""
     kb = knowledge()
     assessment = case.assess(kb)
+    step_list = steps(case, None)
+    applying = [q for q in step_list if q not in assessment.unused_answers]
     groups: dict[str, list[str]] = {}
-    for qid in sorted(case.answers, key=kb.question_sort_key):
-        if qid not in assessment.unused_answers:
-            groups.setdefault(kb.questions[qid].decision_point, []).append(qid)
-    last = [q for q in case.answers if q not in assessment.unused_answers]
+    for qid in sorted(applying, key=kb.question_sort_key):
+        groups.setdefault(kb.questions[qid].decision_point, []).append(qid)
     return render_template(
         "interview/check.html",
         case=case,
         kb=kb,
         assessment=assessment,
         groups=groups,
-        back_url=url_for("interview.question", question_id=last[-1]) if last else url_for("interview.start"),
+        change_urls={qid: step_url(step_list, qid, **{"from": "check"}) for qid in step_list},
+        back_url=step_url(step_list, applying[-1]) if applying else url_for("interview.start"),
     )

@@ -15,6 +15,7 @@ from engine.audit import audit
 from engine.catalogue import catalogue, scenario_coverage
 from engine.gaps import gap_report
 
+from .busy import expensive
 from .case import knowledge, on_engine_thread
 from .knowledge_cache import cached
 from .teaching import PageError
@@ -42,6 +43,7 @@ def rules() -> str:
 
 
 @bp.route("/audit")
+@expensive
 def audit_page() -> str:
     """Exhaustive proofs of the invariants, static checks, and a sampled search of generated interviews."""
     kb = knowledge()

@@ -12,13 +12,14 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext
 
 from engine.answers import answer_text, answer_to_data
-from engine.case_file import case_data, parse_case
-from engine.errors import CaseFileError
+from engine.case_file import MAX_CASE_FILE_BYTES, case_data, parse_case
+from engine.errors import CaseFileError, Problem
 from engine.report import DISCLAIMER, to_data
 
 from .case import Case, clear_case, knowledge, load_case, save_case
+from .case_cookie import CaseTooLargeError
 from .forms import ActionForm, NoteForm, UploadForm
-from .interview import next_page, with_case
+from .interview import next_page, too_large_message, with_case
 from .result import result_context
 
 bp = Blueprint("records", __name__)
@@ -56,18 +57,24 @@ def record(case: Case) -> str:
 def save_note(case: Case) -> Any:
     """Keep the decision-maker's reasons for deciding differently with the case (it goes into the record)."""
     form = NoteForm()
-    if not form.validate_on_submit():
-        kb = knowledge()
-        return render_template(
-            "result/result.html",
-            note_form=form,
-            clear_form=ActionForm(),
-            **result_context(kb, case, case.assess(kb)),
-        ), 400
-    case.note = (form.note.data or "").strip()
-    save_case(case)
-    flash(gettext("Your reasons were saved and will appear in the decision record."), "success")
-    return redirect(url_for("result.show") + "#record")
+    if form.validate_on_submit():
+        kept = case.note
+        case.note = (form.note.data or "").strip()
+        try:
+            save_case(case)
+        except CaseTooLargeError as err:
+            case.note = kept
+            form.note.errors = [too_large_message(err)]
+        else:
+            flash(gettext("Your reasons were saved and will appear in the decision record."), "success")
+            return redirect(url_for("result.show") + "#record")
+    kb = knowledge()
+    return render_template(
+        "result/result.html",
+        note_form=form,
+        clear_form=ActionForm(),
+        **result_context(kb, case, case.assess(kb)),
+    ), 400
 
 
 def record_data(case: Case) -> dict[str, Any]:
@@ -129,13 +136,16 @@ def resume() -> Any:
         upload = form.case_file.data
         name = upload.filename or "case file"
         try:
-            parsed = parse_case(kb, upload.read(), name)
-        except CaseFileError as err:
-            problems = err.problems
-        else:
-            saved_version = parsed.knowledge_version
+            # At most one byte over the limit is read: parse_case refuses it with the size.
+            parsed = parse_case(kb, upload.read(MAX_CASE_FILE_BYTES + 1), name)
             case = Case(parsed.jurisdiction, parsed.reference, dict(parsed.answers))
             save_case(case)
+        except CaseFileError as err:
+            problems = err.problems
+        except CaseTooLargeError as err:
+            problems = [Problem(name, None, None, None, too_large_message(err))]
+        else:
+            saved_version = parsed.knowledge_version
             flash(gettext("The case file was loaded."), "success")
             if saved_version and saved_version != kb.version:
                 flash(

@@ -13,6 +13,7 @@ from engine.knowledge_base import KnowledgeBase
 from engine.sensitivity import unknown_facts
 from engine.session import Assessment
 
+from .busy import expensive
 from .case import Case, knowledge, on_engine_thread
 from .forms import ActionForm, NoteForm
 from .interview import with_case
@@ -73,6 +74,7 @@ def show(case: Case) -> str:
 
 
 @bp.route("/tree.svg")
+@expensive
 @with_case
 def tree_svg(case: Case) -> Response:
     """The decision tree alone, as an SVG file (404 when Graphviz is not installed)."""

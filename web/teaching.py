@@ -25,6 +25,7 @@ from engine.scenarios import run_scenario
 from engine.session import Assessment, assess_typed
 from engine.stepthrough import replay
 
+from .busy import expensive
 from .case import Case, knowledge, load_case, on_engine_thread, save_case
 from .forms import ActionForm, form_value, read_answer, submitted_value
 from .knowledge_cache import cached
@@ -294,42 +295,66 @@ def measure_table(kb: KnowledgeBase, before: Assessment, after: Assessment) -> l
     return rows
 
 
+def what_if_questions(kb: KnowledgeBase, case: Case, assessment: Assessment) -> tuple[list[str], list[str]]:
+    """The answers that apply (in the knowledge's order), then the open questions: what-if pages by number."""
+    used = [q for q in sorted(case.answers, key=kb.question_sort_key) if q not in assessment.unused_answers]
+    return used, [o.question.id for o in assessment.open_questions]
+
+
 @bp.route("/what-if")
 @with_source
 def what_if(source: CaseSource) -> str:
     """The case's answers, each with a link to try a different answer."""
     kb = knowledge()
     assessment = source.case.assess(kb)
-    used = [q for q in sorted(source.case.answers, key=kb.question_sort_key) if q not in assessment.unused_answers]
+    used, open_ids = what_if_questions(kb, source.case, assessment)
     return render_template(
         "teaching/what_if.html",
         kb=kb,
         source=source,
         assessment=assessment,
         used=used,
+        open_ids=open_ids,
+        numbers={qid: number for number, qid in enumerate([*used, *open_ids], start=1)},
         profile=kb.jurisdictions[source.case.jurisdiction],
     )
 
 
-@bp.route("/what-if/<question_id>", methods=["GET", "POST"])
+@bp.route("/what-if/<int:number>", methods=["GET", "POST"])
 @with_source
-def what_if_question(source: CaseSource, question_id: str) -> Any:
-    """Change one answer (the case itself is not changed) and see the measures side by side."""
+def what_if_question(source: CaseSource, number: int) -> Any:
+    """Change one answer (the case itself is not changed) and see the measures side by side.
+
+    The question is chosen by its number in the what-if list, never by its id (a URL must not
+    tell which questions this case answered)."""
     kb = knowledge()
-    if question_id not in kb.questions:
+    case = source.case
+    before = case.assess(kb)
+    used, open_ids = what_if_questions(kb, case, before)
+    listed = [*used, *open_ids]
+    if not 1 <= number <= len(listed):
         raise PageError(
             404,
             gettext("There is no such question"),
-            gettext("The knowledge base has no question “%(id)s”.", id=question_id[:60]),
+            gettext(
+                "This case has %(count)d questions to try; number %(number)d is not one.",
+                count=len(listed),
+                number=number,
+            ),
         )
-    case = source.case
+    question_id = listed[number - 1]
     item = kb.questions[question_id]
-    before = case.assess(kb)
     problem = comparison = None
     after = None
     if request.method == "POST":
         if not ActionForm().validate_on_submit():
             abort(400)
+        if request.form.get("question") != question_id:
+            raise PageError(
+                409,
+                gettext("The case changed"),
+                gettext("The case changed in another window since this page was shown. Open the what-if list again."),
+            )
         value, problem = read_answer(item, request.form, case.reference)
         if problem is None:
             trial = Case(case.jurisdiction, case.reference, {**case.answers, question_id: value})
@@ -344,6 +369,7 @@ def what_if_question(source: CaseSource, question_id: str) -> Any:
         "teaching/what_if_question.html",
         kb=kb,
         source=source,
+        number=number,
         question=item,
         current=case.answers.get(question_id),
         shown=shown,
@@ -361,6 +387,7 @@ def what_if_question(source: CaseSource, question_id: str) -> Any:
 
 
 @bp.route("/what-would-change")
+@expensive
 @with_source
 def what_would_change_page(source: CaseSource) -> str:
     """The smallest sets of answer changes (one or two) that change a required, recommended or prohibited measure."""

@@ -6,14 +6,16 @@ import io
 import logging
 import os
 import re
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from tests.load.run import free_port, start_server
+from tests.client_journey import answer_each, browser_client, token
 from web import create_app
 
-from .test_faults import ANSWERS, CASE, SMALL, TOKEN
+from .test_faults import ANSWERS, CASE, SMALL
 
 MARKUP = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -25,17 +27,12 @@ def app():
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
-
-
-def token(client, path: str = "/") -> str:
-    return TOKEN.search(client.get(path).get_data(as_text=True)).group(1)
+    return browser_client(app)
 
 
 def journey(client) -> None:
     client.post("/", data={"csrf_token": token(client), "jurisdiction": "baseline", "reference_date": "2026-03-01"})
-    for question, value in ANSWERS:
-        client.post(f"/questions/{question}", data={"csrf_token": token(client), "answer": value})
+    assert answer_each(client, ANSWERS) == list(ANSWERS)
 
 
 # --- CSRF -------------------------------------------------------------------------------------
@@ -45,7 +42,7 @@ def journey(client) -> None:
     ("path", "data"),
     [
         ("/", {"jurisdiction": "baseline", "reference_date": "2026-03-01"}),
-        ("/questions/conduct", {"answer": "property"}),
+        ("/step/3", {"answer": "property", "question": "conduct"}),
         ("/record/note", {"note": "changed"}),
         ("/resume", {"case_file": (io.BytesIO(b"answers: {}\n"), "case.yaml")}),
         ("/finish", {}),
@@ -68,7 +65,7 @@ def test_the_api_is_csrf_exempt_and_uses_no_cookie(client):
     response = client.post("/api/v1/assess", json=CASE)
     assert response.status_code == 200
     assert "Set-Cookie" not in response.headers
-    assert client.get_cookie("pathway_case") is None
+    assert client.get_cookie("pathway-case") is None
 
 
 # --- headers on every response ----------------------------------------------------------------
@@ -80,7 +77,7 @@ def every_response(app, client):
     for rule in app.url_map.iter_rules():
         if "GET" in rule.methods and not rule.arguments:
             yield rule.rule, client.get(rule.rule)
-    yield "question", client.get("/questions/conduct")
+    yield "question", client.get("/step/3")
     yield "static", client.get("/static/pathway.css")
     yield "404", client.get("/no-such-page")
     yield "405", client.put("/")
@@ -101,7 +98,7 @@ def test_security_headers_on_every_response(app, client):
         assert "unsafe-inline" not in headers["Content-Security-Policy"], name
         assert headers.get("X-Content-Type-Options") == "nosniff", name
         assert headers.get("X-Frame-Options") == "DENY", name
-        assert headers.get("Referrer-Policy") == "no-referrer", name
+        assert headers.get("Referrer-Policy") == "same-origin", name
         if name != "static":
             assert headers.get("Cache-Control") == "no-store", name
         seen += 1
@@ -158,29 +155,6 @@ def test_no_answer_value_in_logs_across_a_full_journey_and_the_api(client, caplo
         assert secret not in logged
 
 
-def test_gunicorn_access_log_holds_paths_only(tmp_path):
-    import urllib.request
-
-    env = {**os.environ, "PATHWAY_KNOWLEDGE_DIR": str(SMALL), "PATHWAY_SECRET_KEY": "k" * 64}
-    log = tmp_path / "server.log"
-    port = free_port()
-    server = start_server(port, 1, 2, env, log)
-    try:
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{port}/api/v1/assess",
-            data=b'{"reference_date": "2026-03-01", "answers": {"conduct": "violence", "age_at_conduct": 15}}',
-            headers={"Content-Type": "application/json"},
-        )
-        assert urllib.request.urlopen(request, timeout=60).status == 200
-    finally:
-        from tests.load.run import stop
-
-        stop(server)
-    text = log.read_text()
-    assert "/api/v1/assess" in text
-    assert "violence" not in text
-
-
 # --- nothing written to disk -------------------------------------------------------------------
 
 _WRITES: list[str] | None = None
@@ -206,7 +180,7 @@ sys.addaudithook(_audit)
 
 def test_nothing_is_written_to_disk_during_a_journey_and_api_calls(app, tmp_path):
     global _WRITES
-    client = app.test_client()
+    client = browser_client(app)
     client.get("/")  # imports and template compilation happen before watching
     watched = [tmp_path.parent, SMALL.parent.parent.parent]
     before = {p: sorted(p.rglob("*")) for p in watched[:1]}
@@ -231,13 +205,31 @@ def test_nothing_is_written_to_disk_during_a_journey_and_api_calls(app, tmp_path
     assert {p: sorted(p.rglob("*")) for p in watched[:1]} == before
 
 
-def test_production_refuses_to_start_under_gunicorn_without_a_secret_key(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("PATHWAY_SECRET_KEY", "SECRET_KEY")}
-    env.update({"PATHWAY_ENV": "production", "PATHWAY_KNOWLEDGE_DIR": str(SMALL)})
-    log = tmp_path / "server.log"
-    with pytest.raises(RuntimeError, match="gunicorn exited"):
-        start_server(free_port(), 1, 1, env, log)
-    assert "needs a secret key" in log.read_text()
+@pytest.mark.parametrize(
+    ("settings", "reason"),
+    [
+        ({"PATHWAY_ENV": "production"}, "PATHWAY_SECRET_KEY"),
+        ({"PATHWAY_ENV": "production", "PATHWAY_SECRET_KEY": "short"}, "at least 32 bytes"),
+        ({"PATHWAY_ENV": "production", "PATHWAY_SECRET_KEY": "k" * 64}, "PATHWAY_TRUSTED_HOSTS"),
+        ({"PATHWAY_ENV": "Production", "PATHWAY_SECRET_KEY": "k" * 64}, "is not known"),
+        ({"PATHWAY_ENV": "development"}, "PATHWAY_SECRET_KEY"),  # several workers would invent different keys
+    ],
+)
+def test_gunicorn_refuses_to_start_on_a_configuration_that_would_weaken_silently(tmp_path, settings, reason):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PATHWAY_") and k != "SECRET_KEY"}
+    env.update({"PATHWAY_KNOWLEDGE_DIR": str(SMALL), **settings})
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    done = subprocess.run(
+        [str(gunicorn), "web:create_app()", "-w", "2", "-b", "127.0.0.1:0"],
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert reason in done.stderr
 
 
 # --- auto-escaping ------------------------------------------------------------------------------
@@ -245,7 +237,9 @@ def test_production_refuses_to_start_under_gunicorn_without_a_secret_key(tmp_pat
 
 def test_markup_in_an_answer_is_escaped(client):
     client.post("/", data={"csrf_token": token(client), "jurisdiction": "baseline", "reference_date": "2026-03-01"})
-    response = client.post("/questions/age_at_conduct", data={"csrf_token": token(client), "answer": MARKUP})
+    response = client.post(
+        "/step/1", data={"csrf_token": token(client), "question": "age_at_conduct", "answer": MARKUP}
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "&lt;script&gt;" in html

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -11,10 +10,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from tests.client_journey import MAX_STEPS, TOKEN, asked_on, browser_client
 from web import create_app
 
 SMALL = Path(__file__).resolve().parent.parent / "fixtures" / "small"
-TOKEN = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
+__all__ = ["SMALL", "User", "asked_on", "browser_client", "text_of"]
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def app() -> Flask:
 
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
-    return app.test_client()
+    return browser_client(app)
 
 
 class User:
@@ -43,9 +43,29 @@ class User:
             "/", data={"csrf_token": self.token(), "jurisdiction": jurisdiction, "reference_date": date}
         )
 
+    def step_of(self, question_id: str) -> str:
+        """The address of a question's page in this case (pages are numbered by step, not named)."""
+        for number in range(1, MAX_STEPS):
+            response = self.client.get(f"/step/{number}")
+            if response.status_code != 200:
+                break
+            if asked_on(response.get_data(as_text=True)) == question_id:
+                return f"/step/{number}"
+        raise AssertionError(f"{question_id} is not a step of this case")
+
+    def asked(self, response: TestResponse) -> str | None:
+        """The question a redirect leads to (None if it leads elsewhere than a question page)."""
+        location = response.headers.get("Location", "")
+        if not location.startswith("/step/"):
+            return None
+        return asked_on(self.client.get(location).get_data(as_text=True))
+
+    def question_page(self, question_id: str, query: str = "") -> str:
+        return self.page(self.step_of(question_id) + query)
+
     def answer(self, question_id: str, value: Any = None, unknown: bool = False, query: str = "") -> TestResponse:
-        path = f"/questions/{question_id}{query}"
-        data: dict[str, Any] = {"csrf_token": self.token()}
+        path = f"{self.step_of(question_id)}{query}"
+        data: dict[str, Any] = {"csrf_token": self.token(), "question": question_id}
         if value is not None:
             data["answer"] = value
         if unknown:

@@ -11,15 +11,17 @@ from web import ConfigError, create_app
 from .conftest import SMALL, User
 
 
-def test_defaults_work_without_configuration(monkeypatch):
-    """`make run` needs no setup: built-in knowledge, baseline profile, a random development key."""
-    for name in ("PATHWAY_ENV", "PATHWAY_SECRET_KEY", "SECRET_KEY", "PATHWAY_KNOWLEDGE_DIR"):
+def test_defaults_work_with_only_a_key_and_no_key_is_ever_invented(monkeypatch):
+    """`make run` needs no setup (`pathway serve` makes a key for its one process); the factory never
+    invents a key, since processes that each made their own would refuse each other's cookies."""
+    for name in ("PATHWAY_ENV", "PATHWAY_SECRET_KEY", "SECRET_KEY", "PATHWAY_KNOWLEDGE_DIR", "PATHWAY_TRUSTED_HOSTS"):
         monkeypatch.delenv(name, raising=False)
-    first, second = create_app(), create_app()
-    assert first.config["SECRET_KEY"] and first.config["SECRET_KEY"] != second.config["SECRET_KEY"]
-    assert first.config["DEFAULT_JURISDICTION"] == "baseline"
-    assert "baseline" in first.extensions["pathway_kb"].jurisdictions
-    assert first.config["SESSION_COOKIE_HTTPONLY"] and not first.config["SESSION_COOKIE_SECURE"]
+    with pytest.raises(ConfigError, match="PATHWAY_SECRET_KEY"):
+        create_app()
+    app = create_app({"SECRET_KEY": "a-development-key"})
+    assert app.config["DEFAULT_JURISDICTION"] == "baseline"
+    assert "baseline" in app.extensions["pathway_kb"].jurisdictions
+    assert not app.config["SESSION_COOKIE_SECURE"]
 
 
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
@@ -30,12 +32,14 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
         create_app({"KNOWLEDGE_DIR": str(SMALL)})
 
 
-def test_production_with_a_secret_key_uses_secure_cookies(monkeypatch):
+def test_production_with_a_secret_key_and_hosts_uses_secure_cookies(monkeypatch):
     monkeypatch.setenv("PATHWAY_ENV", "production")
     monkeypatch.setenv("PATHWAY_SECRET_KEY", "k" * 64)
+    monkeypatch.setenv("PATHWAY_TRUSTED_HOSTS", "pathway.example, localhost")
     app = create_app({"KNOWLEDGE_DIR": str(SMALL)})
     assert app.config["SECRET_KEY"] == "k" * 64
     assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["TRUSTED_HOSTS"] == ["pathway.example", "localhost"]
 
 
 @pytest.mark.parametrize("path", ["/", "/resume", "/no-such-page", "/static/pathway.css"])
@@ -51,14 +55,14 @@ def test_security_headers_on_every_response(client, path):
 
 def test_case_pages_are_not_cached(user):
     user.start()
-    response = user.client.get("/questions/age_at_conduct")
-    assert response.headers["Cache-Control"] == "no-store"
+    response = user.client.get("/step/1")
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
 
 
 def test_no_inline_scripts_or_styles(user):
     user.start()
     user.answer("age_at_conduct", "15")
-    for path in ("/", "/questions/admits_facts", "/check", "/result", "/record", "/resume"):
+    for path in ("/", user.step_of("admits_facts"), "/check", "/result", "/record", "/resume"):
         html = user.page(path)
         assert "<style" not in html and " style=" not in html, path
         assert "<script>" not in html and "<script " not in html.replace(
@@ -66,19 +70,25 @@ def test_no_inline_scripts_or_styles(user):
         ), path
 
 
-def test_session_cookie_is_secure_over_https(app):
+def test_session_cookie_is_a_host_only_session_cookie_over_https(app):
+    """Over HTTPS, as a browser posts (its Origin, no Referer under a strict policy): accepted, and the
+    cookie is `__Host-`, Secure, HttpOnly, Lax, without Expires or Max-Age."""
     client = app.test_client()
+    client.environ_base["HTTP_ORIGIN"] = "https://localhost"
     page = client.get("/", base_url="https://localhost").get_data(as_text=True)
     token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
     response = client.post(
         "/",
         data={"csrf_token": token, "jurisdiction": "baseline", "reference_date": "2026-03-01"},
         base_url="https://localhost",
-        headers={"Referer": "https://localhost/"},
     )
+    assert response.status_code == 302
     cookie = response.headers["Set-Cookie"]
-    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
-    assert "Strict-Transport-Security" in response.headers
+    assert cookie.startswith("__Host-pathway-case=")
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/" in cookie
+    assert "Expires" not in cookie and "Max-Age" not in cookie and "Domain" not in cookie
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    assert response.headers["Referrer-Policy"] == "same-origin"
 
 
 def test_session_cookie_over_plain_http_is_not_marked_secure(user):
@@ -111,7 +121,7 @@ def test_answers_never_reach_the_logs(user, caplog):
 
 def test_every_screen_shows_the_disclaimer(user):
     user.start()
-    for path in ("/", "/questions/age_at_conduct", "/check", "/result", "/record", "/resume", "/missing"):
+    for path in ("/", "/step/1", "/check", "/result", "/record", "/resume", "/missing"):
         html = user.client.get(path).get_data(as_text=True)
         assert "This is not a decision." in html, path
 
@@ -143,7 +153,7 @@ def test_every_route_is_a_known_feature(app):
             "static",
             "interview.start",
             "interview.resume_interview",
-            "interview.question",
+            "interview.step",
             "interview.check",
             "result.show",
             "result.tree_svg",

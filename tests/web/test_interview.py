@@ -25,7 +25,8 @@ def test_start_page_explains_the_tool_and_offers_profiles(client):
 def test_starting_a_case_goes_to_the_first_question(user):
     response = user.start()
     assert response.status_code == 302
-    assert response.headers["Location"] == "/questions/age_at_conduct"
+    assert response.headers["Location"] == "/step/1"
+    assert user.asked(response) == "age_at_conduct"
 
 
 def test_start_rejects_a_bad_date_and_an_unknown_profile(user):
@@ -49,7 +50,7 @@ def test_start_without_csrf_token_is_rejected(client):
 
 def test_question_page_has_heading_help_progress_and_why(user):
     user.start()
-    html = user.page("/questions/age_at_conduct")
+    html = user.question_page("age_at_conduct")
     assert '<h1 class="fieldset__heading">Age at the conduct?</h1>' in html
     assert "Age — part 1 of 3" in html
     assert "Why am I asked this?" in html
@@ -61,22 +62,22 @@ def test_question_page_has_heading_help_progress_and_why(user):
 def test_controls_follow_the_question_type(user):
     user.start()
     user.answer("age_at_conduct", "15")
-    yes_no = user.page("/questions/admits_facts")
+    yes_no = user.question_page("admits_facts")
     assert 'type="radio" value="yes"' in yes_no and 'type="radio" value="no"' in yes_no
     assert "I don’t know" not in yes_no  # the knowledge does not allow it here
     user.answer("admits_facts", "no")
-    choice = user.page("/questions/conduct")
+    choice = user.question_page("conduct")
     assert 'value="expression"' in choice and "Expression" in choice and 'value="violence"' in choice
     user.answer("conduct", "violence")
-    when = user.page("/questions/arrest_datetime")
+    when = user.question_page("arrest_datetime")
     assert 'type="datetime-local"' in when
 
 
 def test_answers_move_through_only_the_relevant_questions(user):
     user.start()
-    assert user.answer("age_at_conduct", "15").headers["Location"] == "/questions/admits_facts"
-    assert user.answer("admits_facts", "yes").headers["Location"] == "/questions/conduct"
-    assert user.answer("conduct", "violence").headers["Location"] == "/questions/arrest_datetime"
+    assert user.asked(user.answer("age_at_conduct", "15")) == "admits_facts"
+    assert user.asked(user.answer("admits_facts", "yes")) == "conduct"
+    assert user.asked(user.answer("conduct", "violence")) == "arrest_datetime"
     assert user.answer("arrest_datetime", "2026-02-28T20:00").headers["Location"] == "/check"
 
 
@@ -85,9 +86,10 @@ def test_below_the_minimum_age_the_diversion_questions_are_not_asked(user):
     user.answer("age_at_conduct", "12")
     user.answer("admits_facts", "yes")
     # conduct would only matter for charging, which is excluded below the MACR
-    response = user.client.get("/questions/conduct")
+    response = user.client.get("/next")
     assert response.status_code == 302
-    assert response.headers["Location"] == "/questions/arrest_datetime"
+    assert user.asked(response) == "arrest_datetime"
+    assert response.headers["Location"] == "/step/3"
 
 
 def test_bad_answers_are_explained_with_the_engines_words(user):
@@ -147,33 +149,35 @@ def test_a_bad_answer_keeps_the_earlier_answers(user):
 
 def test_answer_without_csrf_token_is_rejected_and_not_stored(user):
     user.start()
-    response = user.client.post("/questions/age_at_conduct", data={"answer": "15"})
+    response = user.client.post(user.step_of("age_at_conduct"), data={"answer": "15", "question": "age_at_conduct"})
     assert response.status_code == 400
     assert "This form has expired" in text_of(response)
     assert "Age at the conduct?" not in user.page("/check")
 
 
-def test_unknown_question_is_404_and_no_case_goes_to_start(client, user):
-    response = client.get("/questions/age_at_conduct")
+def test_a_step_the_case_does_not_have_goes_where_it_stands_and_no_case_goes_to_start(client, user):
+    response = client.get("/step/1")
     assert response.status_code == 302 and response.headers["Location"] == "/"
     assert "Start a case first" in text_of(client.get("/"))
     user.start()
-    assert user.client.get("/questions/no_such_question").status_code == 404
+    assert user.client.get("/step/9").headers["Location"] == "/step/1"
+    assert user.client.get("/step/0").headers["Location"] == "/step/1"
+    assert user.client.get("/questions/age_at_conduct").status_code == 404  # no address names a question
 
 
 def test_back_links_follow_the_path_and_keep_answers(user):
     user.start()
     user.answer("age_at_conduct", "15")
     user.answer("admits_facts", "yes")
-    conduct = user.page("/questions/conduct")
-    assert 'class="back-link">Back' in conduct and 'href="/questions/admits_facts" class="back-link"' in conduct
-    admits = user.page("/questions/admits_facts")
-    assert 'href="/questions/age_at_conduct" class="back-link"' in admits
+    conduct = user.question_page("conduct")
+    assert 'class="back-link">Back' in conduct and 'href="/step/2" class="back-link"' in conduct
+    admits = user.question_page("admits_facts")
+    assert 'href="/step/1" class="back-link"' in admits
     assert 'value="yes"\n             checked' in admits or 'value="yes" checked' in " ".join(admits.split())
-    first = user.page("/questions/age_at_conduct")
+    first = user.question_page("age_at_conduct")
     assert 'href="/" class="back-link"' in first and 'value="15"' in first
     # going back and continuing returns to where the user was
-    assert user.answer("age_at_conduct", "15").headers["Location"] == "/questions/conduct"
+    assert user.asked(user.answer("age_at_conduct", "15")) == "conduct"
 
 
 def test_changing_an_answer_keeps_later_answers_and_says_what_no_longer_applies(user):
@@ -203,8 +207,8 @@ def test_change_link_comes_back_to_check_page(user):
         user.answer(qid, value)
     user.answer("arrest_datetime", "2026-02-28T20:00")
     check = user.page("/check")
-    assert 'href="/questions/conduct?from=check"' in check
-    page = user.page("/questions/conduct?from=check")
+    assert 'href="/step/3?from=check"' in check and user.step_of("conduct") == "/step/3"
+    page = user.question_page("conduct", "?from=check")
     assert 'href="/check" class="back-link"' in page
     assert user.answer("conduct", "violence", query="?from=check").headers["Location"] == "/check"
     assert "Your other answers still apply" in user.page("/check")
@@ -234,19 +238,34 @@ def test_next_goes_where_the_case_stands(client, user):
     assert client.get("/next").headers["Location"] == "/"
     user.start()
     user.answer("age_at_conduct", "15")
-    assert user.client.get("/next").headers["Location"] == "/questions/admits_facts"
+    assert user.asked(user.client.get("/next")) == "admits_facts"
 
 
-def test_reference_date_today_means_now(user):
-    user.start(date=dt.date.today().isoformat())
-    html = user.page("/check")
+def test_a_reference_date_without_a_time_means_noon_and_a_time_is_kept(user):
+    user.start(date="2026-03-01")
+    assert "reference date 2026-03-01 12:00" in user.page("/check")
+    token = user.token()
+    user.client.post(
+        "/",
+        data={
+            "csrf_token": token,
+            "jurisdiction": "baseline",
+            "reference_date": "2026-03-01",
+            "reference_time": "09:15",
+        },
+    )
+    assert "reference date 2026-03-01 09:15" in user.page("/check")
+
+
+def test_the_start_page_is_filled_in_with_now_and_says_what_a_bare_date_means(client):
+    html = text_of(client.get("/"))
     now = dt.datetime.now()
-    assert now.strftime("%Y-%m-%d") in html
-    assert now.strftime("%Y-%m-%d") + " 12:00" not in html or now.hour == 12
+    assert f'value="{now.date().isoformat()}"' in html and 'name="reference_time" type="time"' in html
+    assert "A date without a time means noon (12:00) that day" in html
 
 
-def test_reading_a_page_does_not_sign_the_cookie_again(user):
-    """The session cookie is sent again only when the case changes (8 hours from the last change)."""
+def test_reading_a_page_does_not_seal_the_cookie_again(user):
+    """The cookie is sealed again when the case changes, or on a page view a minute after the last (web.case_cookie)."""
     user.start()
     answered = user.answer("age_at_conduct", "15")
     assert "Set-Cookie" in answered.headers
@@ -268,8 +287,8 @@ def test_a_page_reads_the_answers_that_no_longer_apply_from_the_cookie(user, mon
         raise AssertionError("the interview was replayed although the cookie says what no longer applies")
 
     monkeypatch.setattr("web.case.unused_answers", replay)
-    assert "This question no longer applies" in user.page("/questions/conduct")
-    assert "This question no longer applies" not in user.page("/questions/admits_facts")
+    assert "This question no longer applies" in user.question_page("conduct")
+    assert "This question no longer applies" not in user.question_page("admits_facts")
 
 
 @pytest.mark.parametrize(
@@ -289,5 +308,5 @@ def test_a_stale_or_spoilt_record_of_what_no_longer_applies_is_worked_out_again(
     replays = []
     real = web_case.unused_answers
     monkeypatch.setattr("web.case.unused_answers", lambda *args: replays.append(args) or real(*args))
-    assert "This question no longer applies" in user.page("/questions/conduct")
+    assert "This question no longer applies" in user.question_page("conduct")
     assert replays

@@ -8,8 +8,8 @@ CALLS = [
     ("interview.start", {}),
     ("interview.check", {}),
     ("static", {"filename": "pathway.css"}),
-    ("interview.question", {"question_id": "age_at_conduct"}),
-    ("interview.question", {"question_id": "age_at_conduct", "from": "check"}),
+    ("interview.step", {"number": 1}),
+    ("interview.step", {"number": 2, "from": "check"}),
     ("interview.start", {"_anchor": "main"}),
     ("interview.start", {"_external": True}),
 ]

@@ -11,7 +11,7 @@ from flask import Flask
 from engine.model import Question
 from web import create_app
 
-from .conftest import User, text_of
+from .conftest import User, asked_on, browser_client, text_of
 
 
 @pytest.fixture(scope="module")
@@ -36,17 +36,19 @@ def sample(question: Question) -> dict:
 
 def test_every_question_asked_renders_and_the_result_follows(real_app):
     kb = real_app.extensions["pathway_kb"]
-    user = User(real_app.test_client())
+    user = User(browser_client(real_app))
     response = user.start("baseline", "2026-03-01")
     asked = []
-    while response.headers.get("Location", "").startswith("/questions/"):
-        qid = response.headers["Location"].rsplit("/", 1)[1]
+    while response.headers.get("Location", "").startswith("/step/"):
+        location = response.headers["Location"]
+        html = user.page(location)
+        qid = asked_on(html)
         assert qid not in asked, f"{qid} asked twice"
         asked.append(qid)
         question = kb.questions[qid]
-        html = user.page(f"/questions/{qid}")
         assert question.text.replace("'", "&#39;") in html
-        response = user.client.post(f"/questions/{qid}", data={"csrf_token": user.token(), **sample(question)})
+        data = {"csrf_token": user.token(), "question": qid, **sample(question)}
+        response = user.client.post(location, data=data)
         assert response.status_code == 302, (qid, text_of(response)[:2000])
     assert response.headers["Location"] == "/check"
     assert len(asked) >= 5
@@ -56,7 +58,7 @@ def test_every_question_asked_renders_and_the_result_follows(real_app):
 
 
 def test_appearance_deadline_is_computed_from_the_arrest(real_app):
-    user = User(real_app.test_client())
+    user = User(browser_client(real_app))
     content = (
         b"jurisdiction: baseline\nreference_date: 2026-03-01T12:00\nanswers:\n"
         b"  first_contact: arrested\n  arrest_datetime: 2026-03-01T08:00\n  age_at_conduct: 16\n"

@@ -33,6 +33,7 @@ from engine.session import (
 )
 
 from ..case import knowledge, on_engine_thread
+from ..security import bounded_body
 from . import models, problems
 from .openapi import openapi_document
 
@@ -64,7 +65,7 @@ def _case_request() -> models.CaseRequest:
             )
         )
     try:
-        return models.CaseRequest.model_validate_json(request.get_data(cache=False))
+        return models.CaseRequest.model_validate_json(bounded_body())
     except ValidationError as err:
         raise _RefusedError(problems.validation_problem(err)) from None
 
