@@ -3,7 +3,8 @@
 Answers come from YAML/JSON case files (typed values), from the CLI and from web forms
 (strings). Each is converted to its Python value (bool, choice id, frozenset of choice ids,
 int, date, datetime) or `UNKNOWN`; a bad answer yields an `AnswerError` naming the question,
-what was given and what is allowed, and never affects the other answers.
+what was given and what is allowed, and never affects the other answers. `answer_to_data` writes
+every accepted answer back in a form that reads as the same value (years before 1000 included).
 """
 
 from __future__ import annotations
@@ -77,6 +78,8 @@ def canonical_answer(question: Question, value: Any, reference: dt.datetime) -> 
         try:
             parsed = dt.date.fromisoformat(value) if kind == "date" else dt.datetime.fromisoformat(value)
         except ValueError:
+            return NOT_CANONICAL
+        if kind == "datetime" and parsed.tzinfo is not None:  # "2026-02-28T0930Z" is 16 characters too
             return NOT_CANONICAL
         limit = reference.date() if kind == "date" else reference
         return NOT_CANONICAL if question.past and parsed > limit else parsed
@@ -225,7 +228,7 @@ def answer_text(question: Question, value: Any) -> str:
     if question.type == "multi_choice":
         return "; ".join(labels.get(v, v) for v in question.choice_ids if v in value) or "none of these"
     if question.type == "datetime":
-        return value.strftime("%Y-%m-%d %H:%M")
+        return value.isoformat(" ", "minutes")
     return str(value)
 
 
@@ -246,8 +249,8 @@ def answer_to_data(value: Any) -> Any:
         return "unknown"
     if isinstance(value, frozenset):
         return sorted(value)
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%dT%H:%M")
+    if isinstance(value, dt.datetime):  # answers are kept to the minute; strftime would write the year 226 as "226"
+        return value.isoformat(timespec="minutes")
     if isinstance(value, dt.date):
         return value.isoformat()
     return value

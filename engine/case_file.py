@@ -2,17 +2,25 @@
 
 ```yaml
 jurisdiction: baseline          # optional
-reference_date: 2026-03-01      # optional (default: now)
+reference_date: 2026-03-01      # optional (default: now); a date alone means noon that day
+knowledge_version: 08c6fa8ea168 # optional: the knowledge base the answers were given under
 answers:
   age_at_conduct: 15
   conduct_category: support
 ```
+
+Whatever is accepted can be written back by `case_data` and read again unchanged; what cannot be
+written back (a reference date in the year 226, a version of 9,000 characters) is refused with
+its line and field.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import re
+import stat
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -29,6 +37,27 @@ from .session import reference_moment
 from .yaml_source import line_of, parse_yaml_text
 
 MAX_CASE_FILE_BYTES = 256 * 1024
+# The reference dates a case may have, here and in the web start form: wide enough for any real
+# case, and narrow enough that every date is written with four-digit years and can be read back.
+EARLIEST_REFERENCE_DATE = dt.date(1990, 1, 1)
+LATEST_REFERENCE_DATE = dt.date(2100, 12, 31)
+# A knowledge version as `content_hash` or a release writes it; anything else is not one.
+KNOWLEDGE_VERSION = re.compile(r"[A-Za-z0-9._+-]{1,64}")
+
+
+def reference_from(value: Any) -> dt.datetime:
+    """A reference date as a case file or `pathway interview --date` gives it: a date (noon that
+    day) or a date and time (local time of the case, to the minute, as the API takes it) between
+    the two bounds. Raise `ValueError` saying what is allowed."""
+    moment = reference_datetime(value)
+    if not isinstance(moment, dt.datetime):  # a number would otherwise be read as a Unix time
+        raise ValueError(f"expected a date YYYY-MM-DD or a date and time YYYY-MM-DDTHH:MM (given: {value!r})")
+    if not EARLIEST_REFERENCE_DATE <= moment.date() <= LATEST_REFERENCE_DATE:
+        raise ValueError(
+            f"the reference date must be between {EARLIEST_REFERENCE_DATE} and {LATEST_REFERENCE_DATE} "
+            f"(given: {moment.date()})"
+        )
+    return moment.replace(second=0, microsecond=0)
 
 
 class CaseFile(Strict):
@@ -42,7 +71,18 @@ class CaseFile(Strict):
     @field_validator("reference_date", mode="before")
     @classmethod
     def _as_datetime(cls, value: Any) -> Any:
-        return reference_datetime(value)
+        return None if value is None else reference_from(value)
+
+    @field_validator("knowledge_version")
+    @classmethod
+    def _a_version(cls, value: str | None) -> str | None:
+        if value is not None and not KNOWLEDGE_VERSION.fullmatch(value):
+            shown = value if len(value) <= 20 else value[:20] + "…"
+            raise ValueError(
+                "expected the version of the knowledge base the answers were given under: at most 64 letters, "
+                f"digits or . _ + - (given: {shown!r}, {len(value):,} characters)"
+            )
+        return value
 
 
 @dataclass(frozen=True)
@@ -55,12 +95,22 @@ class ParsedCase:
     knowledge_version: str | None = None
 
 
+def _too_large(name: str, size: int | None) -> Problem:
+    """The file is over the limit: `size` bytes, or (a pipe or device) more than the limit."""
+    limit = f"{MAX_CASE_FILE_BYTES:,} bytes"
+    found = (
+        f"{size:,} bytes; a case file holds at most {limit}"
+        if size is not None
+        else f"more than {limit}, the most a case file holds"
+    )
+    advice = "give the case file itself (the answers of one case); for many cases use `pathway batch`"
+    return Problem(name, None, None, None, f"the file is too large ({found}): {advice}")
+
+
 def read_case_text(text: str | bytes, name: str) -> tuple[Any, list[Problem]]:
     """Parse the raw content of a case file (size-limited; UTF-8; YAML or JSON)."""
     if len(text) > MAX_CASE_FILE_BYTES:
-        return None, [
-            Problem(name, None, None, None, f"the file is too large ({len(text)} bytes; at most {MAX_CASE_FILE_BYTES})")
-        ]
+        return None, [_too_large(name, len(text))]
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8")
@@ -178,11 +228,20 @@ class CaseChecker:
 
 
 def read_case_file(kb: KnowledgeBase, path: Path, jurisdiction: str | None = None) -> ParsedCase:
+    """Read and check a case file, reading no more than the size limit allows: a regular file is
+    refused by its size; a pipe or a device (/dev/zero never ends) after one byte too many."""
+    name = str(path)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as stream:
+            info = os.fstat(stream.fileno())  # of the file opened, not of whatever the path names now
+            if stat.S_ISREG(info.st_mode) and info.st_size > MAX_CASE_FILE_BYTES:
+                raise CaseFileError([_too_large(name, info.st_size)])
+            raw = stream.read(MAX_CASE_FILE_BYTES + 1)  # bounded even if the file grows meanwhile
     except OSError as err:
-        raise CaseFileError([Problem(str(path), None, None, None, f"cannot read the file: {err.strerror}")]) from err
-    return parse_case(kb, raw, str(path), jurisdiction)
+        raise CaseFileError([Problem(name, None, None, None, f"cannot read the file: {err.strerror}")]) from err
+    if len(raw) > MAX_CASE_FILE_BYTES:
+        raise CaseFileError([_too_large(name, None)])
+    return parse_case(kb, raw, name, jurisdiction)
 
 
 def case_data(
@@ -191,7 +250,7 @@ def case_data(
     """A case as plain data, in the form `parse_case` reads back."""
     return {
         "jurisdiction": jurisdiction,
-        "reference_date": reference.strftime("%Y-%m-%dT%H:%M"),
+        "reference_date": reference.isoformat(timespec="minutes"),  # strftime writes the year 226 as "226"
         "knowledge_version": knowledge_version,
         "answers": {key: answer_to_data(value) for key, value in answers.items()},
     }

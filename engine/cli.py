@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -19,7 +20,7 @@ import click
 import yaml
 
 from .answers import AnswerValueError, allowed_text, parse_answer
-from .case_file import case_data, read_case_file
+from .case_file import case_data, read_case_file, reference_from
 from .errors import CaseFileError, KnowledgeError
 from .i18n import _
 from .knowledge_base import KnowledgeBase
@@ -135,14 +136,49 @@ def _raw_from_input(question: Question, text: str):
     return text
 
 
+def _reference_option(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.datetime | None:
+    """`--date`, read as a case file's `reference_date` is, so that a saved interview means the same."""
+    if value is None:
+        return None
+    try:
+        return reference_from(value)
+    except ValueError as err:
+        raise click.BadParameter(str(err)) from None
+
+
+def _why_not_writable(path: Path) -> str | None:
+    """Why the case file cannot be saved at `path`, found without creating or truncating anything
+    (so that nobody answers a whole interview for nothing); None if it can be. A folder as `path`
+    is refused by click already."""
+    folder = path.parent
+    try:
+        if not folder.exists():
+            return _("the folder {folder} does not exist").format(folder=folder)
+        if not folder.is_dir():
+            return _("{folder} is not a folder").format(folder=folder)
+        if path.exists():
+            return None if os.access(path, os.W_OK) else _("the file cannot be written (no permission)")
+        return (
+            None
+            if os.access(folder, os.W_OK | os.X_OK)
+            else _("no file can be created in {folder}").format(folder=folder)
+        )
+    except OSError as err:  # a folder on the way that may not be looked into
+        return err.strerror or str(err)
+
+
 @main.command()
 @click.option("--jurisdiction", default="baseline", show_default=True, help=_("Jurisdiction profile id."))
 @click.option(
     "--date",
     "reference",
-    type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M"]),
+    metavar="YYYY-MM-DD[THH:MM]",
+    callback=_reference_option,
     default=None,
-    help=_("Reference date (default: now)."),
+    help=_(
+        "Reference date, or date and time, between 1990 and 2100 (default: now); "
+        "a date without a time means noon (12:00) that day."
+    ),
 )
 @click.option(
     "--save",
@@ -158,6 +194,15 @@ def interview(jurisdiction: str, reference: dt.datetime | None, save: Path | Non
         program_for(kb, jurisdiction)
     except UnknownJurisdictionError as err:
         click.echo(str(err), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    unwritable = _why_not_writable(save) if save is not None else None
+    if unwritable is not None:
+        click.echo(
+            _("Cannot save the answers to {path}: {reason}. Give another --save path.").format(
+                path=save, reason=unwritable
+            ),
+            err=True,
+        )
         sys.exit(EXIT_BAD_INPUT)
     now = reference_moment(reference)
     click.echo(DISCLAIMER)
@@ -198,10 +243,18 @@ def interview(jurisdiction: str, reference: dt.datetime | None, save: Path | Non
     click.echo("")
     click.echo(to_text(result, kb))
     if save is not None:
-        save.write_text(
-            yaml.safe_dump(case_data(answers, jurisdiction, now, kb.version), sort_keys=False, allow_unicode=True),
-            encoding="utf-8",
-        )
+        text = yaml.safe_dump(case_data(answers, jurisdiction, now, kb.version), sort_keys=False, allow_unicode=True)
+        try:
+            save.write_text(text, encoding="utf-8")
+        except OSError as err:  # checked at the start, but a disk can fill up or a folder go away since
+            click.echo(
+                _("The answers could not be written to {path}: {reason}. The case file follows; keep a copy:").format(
+                    path=save, reason=err.strerror or err
+                ),
+                err=True,
+            )
+            click.echo(text, nl=False)
+            sys.exit(1)
         click.echo(_("Answers written to {path}.").format(path=save))
 
 

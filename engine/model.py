@@ -37,12 +37,18 @@ REFERENCE_TIME_FOR_A_DATE = dt.time(12, 0)
 
 
 def reference_datetime(value: Any) -> Any:
-    """A reference date given without a time means noon that day (the same in case files and scenarios)."""
+    """A reference date given without a time means noon that day, everywhere: case files,
+    scenarios, the API and `pathway interview --date`. A date and time is kept as given."""
     if isinstance(value, str):
         text = value.strip()
-        try:
-            value = dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text)
-        except ValueError:
+        # A date first, so that every way of writing one ("2026-03-01", "20260301") means noon.
+        for parse in (dt.date.fromisoformat, dt.datetime.fromisoformat):
+            try:
+                value = parse(text)
+                break
+            except ValueError:
+                continue
+        else:
             return value  # left for pydantic to reject with its message
     if isinstance(value, dt.datetime):
         return value.replace(tzinfo=None)

@@ -51,8 +51,8 @@ class CaseRequest(_Model):
     reference_date: dt.datetime | None = Field(
         default=None,
         description=(
-            "The moment deadlines are measured at: YYYY-MM-DD (noon that day) or YYYY-MM-DDTHH:MM, "
-            "between 1990 and 2100. Default: now."
+            "The moment deadlines are measured at: YYYY-MM-DD or YYYY-MM-DDTHH:MM, between 1990 and 2100; "
+            "a date without a time means noon (12:00) that day, as in case files and the command line. Default: now."
         ),
         json_schema_extra=lambda schema: schema.update(
             anyOf=[{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}, {"type": "null"}]
