@@ -43,10 +43,12 @@ bench: $(STAMP)
 bench-smoke: $(STAMP)
 	$(BIN)/pathway bench --cases 10 --no-growth --workers 1
 
-## Load test (tests/load/run.py): gunicorn on 127.0.0.1, locust journeys for 30 s with 32 users; prints
-## requests/s, p99, errors and server memory. CI runs its 5-second form (pytest -m load).
+## Load test (tests/load/run.py): gunicorn (production, gthread 2 x 4) over HTTPS on 127.0.0.1, locust
+## journeys for 60 s with 32 users, one worker killed (SIGKILL) at 30 s; prints requests/s, p50/p99,
+## errors (at the kill and outside it), 503s, journeys, worker pids and server memory.
+## CI runs its 10-second form (tests/load/test_load.py, pytest -m load).
 load: $(STAMP)
-	$(BIN)/python -m tests.load.run --seconds 30 --users 32
+	$(BIN)/python -m tests.load.run --seconds 60 --users 32 --tls --kill-worker-at 30
 
 ## Question pages per second with wrk (Debian package) against gunicorn on 127.0.0.1.
 load-pages: $(STAMP) system-deps
