@@ -1,12 +1,12 @@
 """What would change this result: the smallest sets of answer changes that change a measure.
 
 For a case, every answered question (and every question still open) is tried with each of its
-candidate answers (`engine.generate.candidate_values`), alone and in pairs, with the direct
-evaluator (fast); a change is reported when a required, recommended or prohibited measure comes
-or goes. Pairs are reported only for the measures neither of their two changes moves alone, so
-every reported set is minimal. Each reported change is then confirmed with the engine of record
-(experta, through `engine.session.assess_typed`); a change experta does not confirm is dropped
-and counted.
+candidate answers (`engine.generate.candidate_values`), alone and in pairs, with the compiled
+evaluator (`engine.fast`); a change is reported when a required, recommended or prohibited
+measure comes or goes. Pairs are reported only for the measures neither of their two changes
+moves alone, so every reported set is minimal. Each reported change is then confirmed with the
+engine of record (a bare experta run, `engine.session.engine_for`); a change experta does not
+confirm is dropped and counted.
 
 Candidate answers that no rule can tell apart (the same truth value for every test of the
 question in every rule of the profile) form one class; only one answer per class is evaluated,
@@ -21,10 +21,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .evaluator import evaluate_case
+from .fast import fast_evaluator
 from .generate import value_classes
 from .knowledge_base import KnowledgeBase
-from .session import assess_typed, open_questions, program_for
+from .session import engine_for, open_questions, program_for
 
 KINDS = ("require", "recommend", "prohibit")
 NOT_ANSWERED = None
@@ -104,8 +104,9 @@ def what_would_change(
 ) -> CounterfactualReport:
     """The smallest sets (one or two) of answer changes that change a required/recommended/prohibited measure."""
     program = program_for(kb, jurisdiction)
+    evaluate_case = fast_evaluator(program).evaluation
     answers = dict(answers)
-    base_eval = evaluate_case(program, answers, now)
+    base_eval = evaluate_case(answers, now)
     base = _pairs(kb, base_eval.fired())
     base_rules = {
         pair: [rid for rid in base_eval.fired() if pair in kb.rules[rid].spec.then.measures()] for pair in base
@@ -120,7 +121,7 @@ def what_would_change(
         alternatives[qid] = [c for c in classes if c is not current]
 
     def run(trial: dict[str, Any]):
-        evaluation = evaluate_case(program, trial, now)
+        evaluation = evaluate_case(trial, now)
         return evaluation, _pairs(kb, evaluation.fired())
 
     found: dict[tuple[str, str, str], MeasureChange] = {}
@@ -165,8 +166,7 @@ def what_would_change(
     for changes, trial, moved, evaluation in pending:
         reached = _pairs(kb, evaluation.fired())
         if confirm:
-            checked = assess_typed(kb, trial, jurisdiction, now, engine="experta")
-            if _pairs(kb, checked.experta_order) != reached:
+            if _pairs(kb, engine_for(program).assess(trial, now).fired) != reached:
                 not_confirmed += 1
                 continue
             confirmed += 1

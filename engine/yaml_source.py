@@ -108,11 +108,15 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
 
 def _construct_text(loader: _Loader, node: yaml.ScalarNode) -> str:
     value = loader.construct_scalar(node)
-    # An escaped surrogate ("\ud800") gives a string no encoder can write back out: refuse it here.
     if _SURROGATES.search(value):
-        raise yaml.constructor.ConstructorError(
-            None, None, "the text holds an invalid character (an unpaired surrogate)", node.start_mark
-        )
+        # JSON escapes a character beyond U+FFFF as a surrogate pair ("\ud83d\ude00"): join each pair into
+        # its character. An unpaired surrogate gives a string no encoder can write back out: refuse it.
+        try:
+            return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+        except UnicodeDecodeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "the text holds an invalid character (an unpaired surrogate)", node.start_mark
+            ) from None
     return value
 
 

@@ -16,19 +16,25 @@ from playwright.sync_api import Page, expect
 from engine.knowledge_base import KnowledgeBase
 from engine.model import Question
 
-QUESTION_PATH = re.compile(r"^/questions/([a-z][a-z0-9_]*)$")
+STEP_PATH = re.compile(r"^/step/\d+$")
 
 
 def current_question(page: Page) -> str | None:
-    """The id of the question the page shows (from its address), or None on another page."""
-    match = QUESTION_PATH.match(urlparse(page.url).path)
-    return match.group(1) if match else None
+    """The id of the question the page shows, or None on another page.
+
+    Addresses name a step, never a question: the page's form says which question it asks."""
+    if not STEP_PATH.match(urlparse(page.url).path):
+        return None
+    return page.locator("input[name=question]").get_attribute("value")
 
 
-def start_case(page: Page, base_url: str, jurisdiction: str, reference: dt.date) -> None:
+def start_case(page: Page, base_url: str, jurisdiction: str, reference: dt.date | dt.datetime) -> None:
+    """Start a case for a date (its time left out: noon, as a date means everywhere) or a date and time."""
     page.goto(base_url + "/")
     page.locator(f"input[name=jurisdiction][value={jurisdiction}]").check()
-    page.locator("#reference_date").fill(reference.isoformat())
+    day = reference.date() if isinstance(reference, dt.datetime) else reference
+    page.locator("#reference_date").fill(day.isoformat())
+    page.locator("#reference_time").fill(reference.strftime("%H:%M") if isinstance(reference, dt.datetime) else "")
     page.get_by_role("button", name="Start now").click()
 
 

@@ -29,7 +29,7 @@ def scenario_for(kb: KnowledgeBase, vignette: str) -> Scenario:
 def test_vignette_journey_reaches_the_expected_result(page: Page, live_server: LiveServer, vignette: str):
     kb = live_server.app.extensions["pathway_kb"]
     scenario = scenario_for(kb, vignette)
-    start_case(page, live_server.url, scenario.jurisdiction, scenario.reference_date.date())
+    start_case(page, live_server.url, scenario.jurisdiction, scenario.reference_date)
     asked = answer_all(page, kb, scenario.answers)
     expect(page).to_have_url(re.compile(r"/check$"))
     expect(page.locator("h1")).to_have_text("Check your answers before you see the result")

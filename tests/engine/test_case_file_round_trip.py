@@ -123,12 +123,8 @@ def test_a_case_file_that_loads_saves_and_loads_again_the_same_and_a_refusal_nam
         assert parse_case(KB, _saved(parsed), "saved.yaml") == parsed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine.yaml_source reads the JSON escape of a character beyond U+FFFF (a surrogate pair, as json.dumps "
-    "writes it) as two unpaired surrogates, and refuses the file without naming a field",
-)
 def test_a_json_case_file_with_an_escaped_character_beyond_u_ffff_is_read():
+    """json.dumps writes 😀 as a surrogate pair: it is read as the character (here refused as an unknown key)."""
     text = json.dumps({"reference_date": "2026-03-01", "knowledge_version": "v1", "answers": {}, "note": "😀"})
     with pytest.raises(CaseFileError) as err:
         parse_case(KB, text, "case.json")

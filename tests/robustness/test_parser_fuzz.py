@@ -37,6 +37,7 @@ from engine.loader import load_knowledge
 from engine.report import to_data, to_text
 from engine.session import assess_typed
 from tests.case_generation import answer_sets
+from tests.client_journey import answer_each, browser_client, token
 from web import create_app
 
 SMALL = Path(__file__).resolve().parent.parent / "fixtures" / "small"
@@ -288,33 +289,53 @@ def test_pathway_assess_process_under_a_memory_cap(tmp_path, name):
 
 # --- the upload form ----------------------------------------------------------------------------
 
-TOKEN = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
 APP = create_app({"KNOWLEDGE_DIR": str(SMALL), "SECRET_KEY": "fuzz-upload"})
+KB = APP.extensions["pathway_kb"]
 
 
-def upload(raw: bytes, filename: str = "case.yaml"):
+def upload(raw: bytes, filename: str = "case.yaml", client=None):
     import io
 
-    client = APP.test_client()
-    token = TOKEN.search(client.get("/resume").get_data(as_text=True)).group(1)
+    client = client or browser_client(APP)
     return client.post(
         "/resume",
-        data={"csrf_token": token, "case_file": (io.BytesIO(raw), filename)},
+        data={"csrf_token": token(client, "/resume"), "case_file": (io.BytesIO(raw), filename)},
         content_type="multipart/form-data",
     )
+
+
+def case_in_progress():
+    """A browser with a case under way (started, one question answered), and its saved case file."""
+    client = browser_client(APP)
+    client.post("/", data={"csrf_token": token(client), "jurisdiction": "lowland", "reference_date": "2026-03-01"})
+    assert answer_each(client, {"age_at_conduct": "16"}) == ["age_at_conduct"]
+    return client, client.get("/case-file").get_data()
 
 
 @fuzz(150)
 @given(raw=any_file, filename=st.one_of(st.just("case.yaml"), st.text(max_size=60)))
 # Found by this test in CI: an escaped surrogate pair, which PyYAML leaves as two lone surrogates.
 @example(raw=b'{"answers": {"\\ud800\\udc00": "arrested"}}', filename="case.yaml")
-def test_upload_form_explains_every_bad_file(raw, filename):
-    response = bounded(upload, raw, filename or "x")
+@example(raw=b"jurisdiction: baseline\nreference_date: 2026-03-02T10:00\nanswers:\n  age_at_conduct: 14\n", filename="c")
+def test_upload_form_explains_every_bad_file_and_the_case_survives(raw, filename):
+    """A refused file leaves the current case as it was; an accepted one is loaded whole."""
+    client, before = case_in_progress()
+    response = bounded(upload, raw, filename or "x", client)
     assert response.status_code in (302, 400), response.status_code
     page = response.get_data(as_text=True)
     assert "Traceback" not in page
+    saved = client.get("/case-file").get_data()
     if response.status_code == 400:
-        assert "There is a problem" in page or "problem" in page.lower()
+        assert "There is a problem" in page or "cannot be used" in page
+        assert saved == before
+    else:
+        expected = parse_case(KB, raw, "upload")
+        again = parse_case(KB, saved, "saved")
+        assert (again.jurisdiction, again.reference, again.answers) == (
+            expected.jurisdiction,
+            expected.reference,
+            expected.answers,
+        )
     COUNTS[f"upload: {response.status_code}"] += 1
 
 
