@@ -464,13 +464,25 @@ def batch(
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int, help=_("Worker threads of the server."))
 @knowledge_option
-def serve(host: str, port: int, knowledge_dir: Path | None) -> None:
-    """Start the web app on its embedded defaults (development server, local address)."""
-    from web import ConfigError, create_app  # imported here: the other commands need no web stack
+def serve(host: str, port: int, threads: int, knowledge_dir: Path | None) -> None:
+    """Start the web app on its embedded defaults, under waitress (a production server that also runs on Windows).
 
+    One process: if no secret key is set (PATHWAY_SECRET_KEY), it makes one for itself, so cases
+    end when the server stops."""
+    import secrets
+
+    import waitress
+
+    from web import ConfigError, create_app  # imported here: the other commands need no web stack
+    from web.config import MAX_REQUEST_BYTES
+
+    config = {"KNOWLEDGE_DIR": str(knowledge_dir) if knowledge_dir else None}
+    if not (os.environ.get("PATHWAY_SECRET_KEY") or os.environ.get("SECRET_KEY")):
+        config["SECRET_KEY"] = secrets.token_hex(32)
     try:
-        app = create_app({"KNOWLEDGE_DIR": str(knowledge_dir) if knowledge_dir else None})
+        app = create_app(config)
     except KnowledgeError as err:  # refuse to start, listing every problem (never a traceback)
         click.echo(
             _("The web app cannot start: the knowledge base has {n} problem(s):").format(n=len(err.problems)), err=True
@@ -482,7 +494,21 @@ def serve(host: str, port: int, knowledge_dir: Path | None) -> None:
         click.echo(str(err), err=True)
         sys.exit(1)
     click.echo(_("Justice Pathway is running at http://{host}:{port}/ (Ctrl+C to stop).").format(host=host, port=port))
-    app.run(host=host, port=port, debug=False, use_reloader=False)
+    # waitress spools a request body over inbuf_overflow, and a response over outbuf_overflow, to
+    # a temporary file: keep the largest body it accepts (a little over the app's own limit, so
+    # the app's 413 page is shown) below the first, and pages (at most a few MB) below the second,
+    # so no case data reaches the disk.
+    waitress.serve(
+        app,
+        host=host,
+        port=port,
+        threads=threads,
+        max_request_body_size=4 * MAX_REQUEST_BYTES,
+        inbuf_overflow=8 * MAX_REQUEST_BYTES,
+        outbuf_overflow=64 * 2**20,
+        outbuf_high_watermark=128 * 2**20,
+        ident="justice-pathway",
+    )
 
 
 if __name__ == "__main__":

@@ -150,7 +150,7 @@ def form_value(question: Question, value: Any) -> dict[str, Any]:
     if question.type == "multi_choice":
         return {"values": sorted(value), "unknown": False}
     if question.type == "datetime":
-        return {"values": [value.strftime("%Y-%m-%dT%H:%M")], "unknown": False}
+        return {"values": [value.isoformat(timespec="minutes")], "unknown": False}
     if isinstance(value, dt.date):
         return {"values": [value.isoformat()], "unknown": False}
     return {"values": [str(value)], "unknown": False}

@@ -109,7 +109,7 @@ def record_data(case: Case) -> dict[str, Any]:
 def download_record(case: Case) -> Response:
     """The decision record as a JSON file."""
     body = json.dumps(record_data(case), indent=2, ensure_ascii=False, default=str)
-    name = f"pathway-record-{case.reference.strftime('%Y-%m-%d')}.json"
+    name = f"pathway-record-{case.reference.date().isoformat()}.json"
     return _download(body, name, "application/json")
 
 
@@ -122,7 +122,7 @@ def download_case(case: Case) -> Response:
     body = "# Justice Pathway case file: resume it in the web app or run `pathway assess` on it.\n" + yaml.safe_dump(
         data, sort_keys=False, allow_unicode=True
     )
-    name = f"pathway-case-{case.reference.strftime('%Y-%m-%d')}.yaml"
+    name = f"pathway-case-{case.reference.date().isoformat()}.yaml"
     return _download(body, name, "application/x-yaml")
 
 
