@@ -161,10 +161,9 @@ class Server:
             '%(p)s "%(r)s" %(s)s',
             "--error-logfile",
             "-",
-            # gunicorn's control socket defaults to one path for every gunicorn of the user
-            # (~/.gunicorn/gunicorn.ctl), the last one started takes it over: one of our own.
-            "--control-socket",
-            str(workdir / "gunicorn.ctl"),
+            # gunicorn 27's control socket is one path for every gunicorn of the user
+            # (~/.gunicorn/gunicorn.ctl, the last one started takes it over); off, as in docs/deployment.md.
+            "--no-control-socket",
         ]
         self.context: ssl.SSLContext | None = None
         if tls:
