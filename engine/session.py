@@ -157,6 +157,42 @@ def asked_question(
     return NextQuestion(kb.questions[question_id], waiting) if waiting else None
 
 
+@dataclass(frozen=True)
+class InterviewStep:
+    """One page of an interview, from one assessment of the case: the assessment (provisional
+    while questions are open, experta's once none is), the question at the page's step (as it
+    would be asked without its own answer, with the rules waiting on it) and the steps in order.
+
+    Step n is the n-th answer in the order given; the step after the last answer is the next
+    question. Answers that no longer apply keep their step (see `Assessment.unused_answers`)."""
+
+    assessment: Assessment
+    steps: tuple[str, ...]
+    asking: NextQuestion | None = None  # None: no step was asked for, or the step has no question
+
+    @property
+    def asking_id(self) -> str | None:
+        return self.asking.question.id if self.asking is not None else None
+
+    def step_of(self, question_id: str) -> int:
+        return self.steps.index(question_id) + 1
+
+
+def interview_step(
+    kb: KnowledgeBase, answers: Mapping[str, Any], jurisdiction: str, now: dt.datetime, step: int | None = None
+) -> InterviewStep:
+    """Assess the case (answers in the order given) and, if `step` is given, the question at that step."""
+    assessment = assess_typed(kb, answers, jurisdiction, now)
+    following = assessment.next_question
+    steps = (*answers, following.question.id) if following is not None else tuple(answers)
+    if step is None or not 1 <= step <= len(steps):
+        return InterviewStep(assessment, steps)
+    question_id = steps[step - 1]
+    without = {k: v for k, v in answers.items() if k != question_id}
+    asked = asked_question(kb, without, jurisdiction, now, question_id) or NextQuestion(kb.questions[question_id], [])
+    return InterviewStep(assessment, steps, asked)
+
+
 def unused_answers(kb: KnowledgeBase, program: Program, answers: Mapping[str, Any], now: dt.datetime) -> list[str]:
     """Answers the interview would not ask for now: replay it, taking each next question's answer.
 

@@ -1,14 +1,13 @@
-"""The case in the browser session, and the engine calls the views make on it.
+"""The case in the browser session, and the one engine call a page makes on it.
 
 A case is the jurisdiction profile, the reference moment, the answers (in the order they were
 given) and an optional note. It lives only in the encrypted session cookie (web.case_cookie);
 the server keeps nothing. Every reasoning step (which question is next, what applies, what no
-longer applies) is the engine's: this module only carries answers to it and back.
+longer applies) is the engine's: a page asks for one `engine.session.interview_step` and reads
+everything it shows from it.
 
 Pages of the interview are addressed by step number, never by question: the next question
 depends on the answers, so its id in a URL (the access log, the history) would tell them.
-Step n is the n-th answer in the order given (those that no longer apply keep their number);
-the step after the last answer is the engine's next question.
 """
 
 from __future__ import annotations
@@ -24,15 +23,7 @@ from flask import current_app, session, url_for
 from engine.answers import AnswerValueError, answer_to_data, parse_answer
 from engine.case_file import EARLIEST_REFERENCE_DATE, LATEST_REFERENCE_DATE
 from engine.knowledge_base import KnowledgeBase
-from engine.session import (
-    Assessment,
-    NextQuestion,
-    asked_question,
-    assess_typed,
-    pending_questions,
-    program_for,
-    unused_answers,
-)
+from engine.session import Assessment, InterviewStep, interview_step
 
 SESSION_KEY = "case"
 T = TypeVar("T")
@@ -56,43 +47,13 @@ class Case:
     answers: dict[str, Any] = field(default_factory=dict)
     note: str = ""
     dropped: list[str] = field(default_factory=list)  # answers the current knowledge base no longer accepts
-    # Assessments made while handling this request (a view may ask for the same one several times);
-    # it lives and dies with this object, so no case data outlives the request.
-    _assessed: dict = field(default_factory=dict, repr=False, compare=False)
-    # The answers that no longer apply as the cookie carries them, with the answers they were
-    # worked out for: a page that only reads the case need not replay the interview.
-    _stored_unused: tuple[tuple, list[str]] | None = field(default=None, repr=False, compare=False)
 
-    def assess(self, kb: KnowledgeBase, without: str | None = None) -> Assessment:
-        answers = {k: v for k, v in self.answers.items() if k != without}
-        key = (id(kb), without, tuple(answers.items()))
-        if key not in self._assessed:
-            # An incomplete interview's result is the compiled evaluator's ("auto" gives the same),
-            # made right here; only experta's final run needs a long-lived engine thread.
-            found = assess_typed(kb, answers, self.jurisdiction, self.reference, "direct")
-            if found.complete:
-                found = on_engine_thread(assess_typed, kb, answers, self.jurisdiction, self.reference)
-            self._assessed[key] = found
-        return self._assessed[key]
+    def step(self, number: int | None = None) -> InterviewStep:
+        """The engine's view of this case for one page (and the question at step `number`)."""
+        return on_engine_thread(interview_step, knowledge(), self.answers, self.jurisdiction, self.reference, number)
 
-    def next_question(self, kb: KnowledgeBase) -> NextQuestion | None:
-        """The engine's next question for this case (without assessing the whole case)."""
-        pending = pending_questions(kb, self.answers, self.jurisdiction, self.reference)
-        return pending[0] if pending else None
-
-    def unused(self, kb: KnowledgeBase) -> list[str]:
-        """The answers the interview would not ask for now (without assessing the whole case)."""
-        answers = tuple(self.answers.items())
-        if self._stored_unused is not None and self._stored_unused[0] == answers:
-            return self._stored_unused[1]
-        key = (id(kb), None, answers)
-        if key in self._assessed:
-            return self._assessed[key].unused_answers
-        unused_key = ("unused", *key)
-        if unused_key not in self._assessed:
-            program = program_for(kb, self.jurisdiction)
-            self._assessed[unused_key] = unused_answers(kb, program, self.answers, self.reference)
-        return self._assessed[unused_key]
+    def assess(self) -> Assessment:
+        return self.step().assessment
 
 
 def knowledge() -> KnowledgeBase:
@@ -138,29 +99,19 @@ def load_case() -> Case | None:
             case.answers[item[0]] = parse_answer(kb.questions[item[0]], item[1], reference)
         except AnswerValueError:
             case.dropped.append(item[0])
-    positions = data.get("u")
-    if data.get("k") == kb.version and not case.dropped and isinstance(positions, list):
-        ids = list(case.answers)
-        if all(type(p) is int and 0 <= p < len(ids) for p in positions):
-            case._stored_unused = (tuple(case.answers.items()), [ids[p] for p in positions])
     return case
 
 
 def save_case(case: Case) -> None:
     """Write the case into the session as compact plain data (a list keeps the answering order).
 
-    With it go the positions of the answers that no longer apply and the knowledge version they
-    were worked out with: derived data, trusted only under the same knowledge base. A case that
-    would not fit the cookie raises `CaseTooLargeError` and the session keeps the case it had."""
-    kb = knowledge()
-    unused = set(case.unused(kb))
+    A case that would not fit the cookie raises `CaseTooLargeError` and the session keeps the
+    case it had."""
     data = {
         "j": case.jurisdiction,
         "r": case.reference.isoformat(timespec="minutes"),
         "a": [[qid, answer_to_data(value)] for qid, value in case.answers.items()],
         "n": case.note,
-        "u": [position for position, qid in enumerate(case.answers) if qid in unused],
-        "k": kb.version,
     }
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     app.session_interface.check_fits(app, {**session, SESSION_KEY: data})
@@ -171,42 +122,32 @@ def clear_case() -> None:
     session.clear()
 
 
-def question_state(kb: KnowledgeBase, case: Case, question_id: str) -> NextQuestion | None:
-    """The question as the engine would ask it now (with the rules waiting on it), or None if it does not apply."""
-    without = {k: v for k, v in case.answers.items() if k != question_id}
-    return asked_question(kb, without, case.jurisdiction, case.reference, question_id)
-
-
-def path(case: Case, unused: list[str]) -> list[str]:
-    """The questions this case went through, in the order they were answered, without those no longer relevant."""
-    return [q for q in case.answers if q not in unused]
-
-
-def steps(case: Case, next_id: str | None) -> list[str]:
-    """The questions by step number (step n is item n - 1): every answer as given, then the engine's next question."""
-    answered = list(case.answers)
-    return [*answered, next_id] if next_id is not None and next_id not in case.answers else answered
-
-
-def step_url(step_list: list[str], question_id: str, **args: Any) -> str:
+def step_url(step: InterviewStep, question_id: str, **args: Any) -> str:
     """The address of a question's page: its step number, never its id."""
-    return url_for("interview.step", number=step_list.index(question_id) + 1, **args)
+    return url_for("interview.step", number=step.step_of(question_id), **args)
 
 
-def previous_question(case: Case, unused: list[str], question_id: str) -> str | None:
+def path(step: InterviewStep) -> list[str]:
+    """The questions this case went through, in the order they were answered, without those no longer relevant."""
+    unused = step.assessment.unused_answers
+    return [q for q in step.assessment.answers if q not in unused]
+
+
+def previous_question(step: InterviewStep, question_id: str) -> str | None:
     """Where the back link of a question page goes: the answered question before it on the path."""
-    answered = path(case, unused)
+    answered = path(step)
     if question_id in answered:
         index = answered.index(question_id)
         return answered[index - 1] if index > 0 else None
     return answered[-1] if answered else None
 
 
-def following_question(case: Case, next_id: str | None, unused: list[str], question_id: str) -> str | None:
+def following_question(step: InterviewStep, question_id: str) -> str | None:
     """Where to go after answering: the engine's next open question, else the next answered one on the path."""
-    if next_id is not None:
-        return next_id
-    answered = path(case, unused)
+    following = step.assessment.next_question
+    if following is not None:
+        return following.question.id
+    answered = path(step)
     if question_id in answered and answered.index(question_id) + 1 < len(answered):
         return answered[answered.index(question_id) + 1]
     return None

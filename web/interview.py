@@ -11,6 +11,8 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext
 from werkzeug.wrappers import Response
 
+from engine.session import InterviewStep
+
 from .case import (
     Case,
     following_question,
@@ -18,11 +20,9 @@ from .case import (
     load_case,
     previous_question,
     progress,
-    question_state,
     save_case,
     start_case,
     step_url,
-    steps,
 )
 from .case_cookie import CaseTooLargeError
 from .forms import ActionForm, AnswerProblem, StartForm, form_value, read_answer, submitted_value
@@ -75,10 +75,10 @@ def too_large_message(error: CaseTooLargeError) -> str:
 
 def next_page(case: Case) -> Response:
     """The engine's next question, or the check-your-answers page when none is open."""
-    kb = knowledge()
-    following = case.next_question(kb)
+    step = case.step()
+    following = step.assessment.next_question
     if following is not None:
-        return redirect(step_url(steps(case, following.question.id), following.question.id))
+        return redirect(step_url(step, following.question.id))
     return redirect(url_for("interview.check"))
 
 
@@ -116,36 +116,34 @@ def resume_interview() -> Response:
 def step(case: Case, number: int) -> Any:
     """One question per page; the answer is checked by the engine and kept in the session."""
     kb = knowledge()
-    unused = case.unused(kb)
-    following = case.next_question(kb)
-    step_list = steps(case, following and following.question.id)
-    if not 1 <= number <= len(step_list):
+    here = case.step(number)
+    if here.asking is None:
         return next_page(case)  # a step this case does not have (any more): go where it stands
-    question_id = step_list[number - 1]
+    question_id = here.asking_id
     from_check = request.args.get("from") == "check"
+    back_to = {"from": "check"} if from_check else {}
     problem = None
     item = kb.questions[question_id]
     if request.method == "POST":
         if request.form.get(QUESTION_FIELD) != question_id:
             flash(gettext("The case changed in another window. Check this question again."), "notice")
-            return redirect(step_url(step_list, question_id, **({"from": "check"} if from_check else {})))
+            return redirect(step_url(here, question_id, **back_to))
         value, problem = read_answer(item, request.form, case.reference)
         if problem is None:
             changed = question_id in case.answers and case.answers[question_id] != value
-            before = unused if changed else []
             case.answers[question_id] = value
             try:
                 save_case(case)
             except CaseTooLargeError as err:
-                problem = _too_large_problem(err)
+                problem = AnswerProblem(too_large_message(err))
             else:
-                return _after_answer(case, question_id, before, changed, from_check)
-    state = question_state(kb, case, question_id)
-    back_id = previous_question(case, unused, question_id)
+                return _after_answer(case, question_id, here if changed else None, from_check)
+    unused = here.assessment.unused_answers
+    back_id = previous_question(here, question_id)
     if from_check:
         back_url = url_for("interview.check")
     elif back_id is not None:
-        back_url = step_url(step_list, back_id)
+        back_url = step_url(here, back_id)
     else:
         back_url = url_for("interview.start")
     position, count = progress(kb, item.decision_point)
@@ -154,11 +152,11 @@ def step(case: Case, number: int) -> Any:
         "interview/question.html",
         question=item,
         step_number=number,
-        action_url=step_url(step_list, question_id, **({"from": "check"} if from_check else {})),
+        action_url=step_url(here, question_id, **back_to),
         decision_point=kb.decision_points[item.decision_point],
         position=position,
         count=count,
-        waiting=[kb.rules[r] for r in (state.waiting_rules if state else [])],
+        waiting=[kb.rules[r] for r in here.asking.waiting_rules],
         shown=shown,
         choice_items=[(c.id, c.label, None) for c in item.choices or []],
         check_items=[(c.id, c.label) for c in item.choices or []],
@@ -170,21 +168,16 @@ def step(case: Case, number: int) -> Any:
     ), (400 if problem else 200)
 
 
-def _too_large_problem(error: CaseTooLargeError) -> AnswerProblem:
-    return AnswerProblem(too_large_message(error))
-
-
-def _after_answer(case: Case, question_id: str, before: list[str], changed: bool, from_check: bool) -> Response:
-    """Where an accepted answer leads: the next open question, the next answered step, or the check page."""
-    kb = knowledge()
-    after = case.unused(kb)
-    if changed:
-        _tell_what_changed(before, after, question_id)
-    following = case.next_question(kb)
-    target = following_question(case, following and following.question.id, after, question_id)
-    if target is None or (from_check and following is None):
+def _after_answer(case: Case, question_id: str, before: InterviewStep | None, from_check: bool) -> Response:
+    """Where an accepted answer leads: the next open question, the next answered step, or the check page.
+    `before` is the step before a changed answer (None for a first answer)."""
+    after = case.step()
+    if before is not None:
+        _tell_what_changed(before.assessment.unused_answers, after.assessment.unused_answers, question_id)
+    target = following_question(after, question_id)
+    if target is None or (from_check and after.assessment.next_question is None):
         return redirect(url_for("interview.check"))
-    return redirect(step_url(steps(case, following and following.question.id), target))
+    return redirect(step_url(after, target))
 
 
 def _tell_what_changed(before: list[str], after: list[str], question_id: str) -> None:
@@ -204,9 +197,9 @@ def _tell_what_changed(before: list[str], after: list[str], question_id: str) ->
 def check(case: Case) -> Any:
     """Check your answers, grouped by decision point, with change links."""
     kb = knowledge()
-    assessment = case.assess(kb)
-    step_list = steps(case, None)
-    applying = [q for q in step_list if q not in assessment.unused_answers]
+    here = case.step()
+    assessment = here.assessment
+    applying = [q for q in case.answers if q not in assessment.unused_answers]
     groups: dict[str, list[str]] = {}
     for qid in sorted(applying, key=kb.question_sort_key):
         groups.setdefault(kb.questions[qid].decision_point, []).append(qid)
@@ -216,6 +209,6 @@ def check(case: Case) -> Any:
         kb=kb,
         assessment=assessment,
         groups=groups,
-        change_urls={qid: step_url(step_list, qid, **{"from": "check"}) for qid in step_list},
-        back_url=step_url(step_list, applying[-1]) if applying else url_for("interview.start"),
+        change_urls={qid: step_url(here, qid, **{"from": "check"}) for qid in case.answers},
+        back_url=step_url(here, applying[-1]) if applying else url_for("interview.start"),
     )

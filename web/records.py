@@ -43,7 +43,7 @@ def _download(body: str, filename: str, mimetype: str) -> Response:
 def record(case: Case) -> str:
     """The decision record as one printable page."""
     kb = knowledge()
-    assessment = case.assess(kb)
+    assessment = case.assess()
     return render_template(
         "records/record.html",
         app_version=app_version(),
@@ -73,14 +73,14 @@ def save_note(case: Case) -> Any:
         "result/result.html",
         note_form=form,
         clear_form=ActionForm(),
-        **result_context(kb, case, case.assess(kb)),
+        **result_context(kb, case, case.assess()),
     ), 400
 
 
 def record_data(case: Case) -> dict[str, Any]:
     """The downloadable decision record: answers, result, versions, profile, date and the decision-maker's note."""
     kb = knowledge()
-    assessment = case.assess(kb)
+    assessment = case.assess()
     profile = kb.jurisdictions[case.jurisdiction]
     return {
         "record": "Justice Pathway decision record",

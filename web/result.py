@@ -64,7 +64,7 @@ def _strip_prolog(svg: str) -> str:
 def show(case: Case) -> str:
     """The explained recommendation: summary at the top, the reasons below."""
     kb = knowledge()
-    assessment = case.assess(kb)
+    assessment = case.assess()
     return render_template(
         "result/result.html",
         note_form=NoteForm(note=case.note),
@@ -79,7 +79,7 @@ def show(case: Case) -> str:
 def tree_svg(case: Case) -> Response:
     """The decision tree alone, as an SVG file (404 when Graphviz is not installed)."""
     kb = knowledge()
-    svg = render_svg(build_tree(kb, case.assess(kb)))
+    svg = render_svg(build_tree(kb, case.assess()))
     if svg is None:
         if dot_installed():
             return Response(gettext("Graphviz failed on this server."), status=503, mimetype="text/plain")

@@ -216,7 +216,7 @@ def scenario(number: str) -> Any:
         return redirect(url_for("result.show"))
     context: dict[str, Any] = {"kb": kb}
     if source is not None:
-        assessment = source.case.assess(kb)
+        assessment = source.case.assess()
         context = summary_context(kb, assessment)
         context["outcome"] = scenario_outcomes(kb)[n - 1]
     return render_template(
@@ -306,7 +306,7 @@ def what_if_questions(kb: KnowledgeBase, case: Case, assessment: Assessment) -> 
 def what_if(source: CaseSource) -> str:
     """The case's answers, each with a link to try a different answer."""
     kb = knowledge()
-    assessment = source.case.assess(kb)
+    assessment = source.case.assess()
     used, open_ids = what_if_questions(kb, source.case, assessment)
     return render_template(
         "teaching/what_if.html",
@@ -329,7 +329,7 @@ def what_if_question(source: CaseSource, number: int) -> Any:
     tell which questions this case answered)."""
     kb = knowledge()
     case = source.case
-    before = case.assess(kb)
+    before = case.assess()
     used, open_ids = what_if_questions(kb, case, before)
     listed = [*used, *open_ids]
     if not 1 <= number <= len(listed):
@@ -358,7 +358,7 @@ def what_if_question(source: CaseSource, number: int) -> Any:
         value, problem = read_answer(item, request.form, case.reference)
         if problem is None:
             trial = Case(case.jurisdiction, case.reference, {**case.answers, question_id: value})
-            after = trial.assess(kb)
+            after = trial.assess()
             comparison = measure_table(kb, before, after)
             shown = form_value(item, value)
         else:
@@ -399,7 +399,7 @@ def what_would_change_page(source: CaseSource) -> str:
         kb=kb,
         source=source,
         report=report,
-        assessment=case.assess(kb),
+        assessment=case.assess(),
         profile=kb.jurisdictions[case.jurisdiction],
     )
 
@@ -449,7 +449,7 @@ def pathway_map(point: str | None = None) -> str:
     svg = _map_svg(kb, point)
     on_path: set[str] = set()
     if svg is not None and source is not None:
-        on_path = path_ids(kb, structure, source.case.assess(kb))
+        on_path = path_ids(kb, structure, source.case.assess())
         svg = overlay(svg, structure, on_path)
     points = [
         dp

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
-import web.case as web_case
-
 from .conftest import text_of
 
 
@@ -280,33 +276,8 @@ def _case_with_an_answer_that_no_longer_applies(user):
     user.answer("age_at_conduct", "12", query="?from=check")  # "conduct" no longer applies
 
 
-def test_a_page_reads_the_answers_that_no_longer_apply_from_the_cookie(user, monkeypatch):
+def test_a_question_whose_answer_no_longer_applies_keeps_its_step_and_says_so(user):
     _case_with_an_answer_that_no_longer_applies(user)
-
-    def replay(*args):
-        raise AssertionError("the interview was replayed although the cookie says what no longer applies")
-
-    monkeypatch.setattr("web.case.unused_answers", replay)
+    assert user.step_of("conduct") == "/step/3"
     assert "This question no longer applies" in user.question_page("conduct")
     assert "This question no longer applies" not in user.question_page("admits_facts")
-
-
-@pytest.mark.parametrize(
-    "spoil",
-    [
-        {"k": "an-older-knowledge-base", "u": []},  # says nothing is stale, but for another knowledge base
-        {"k": None, "u": []},
-        {"u": [99]},
-        {"u": ["conduct"]},
-        {"u": None},
-    ],
-)
-def test_a_stale_or_spoilt_record_of_what_no_longer_applies_is_worked_out_again(user, monkeypatch, spoil):
-    _case_with_an_answer_that_no_longer_applies(user)
-    with user.client.session_transaction() as session:
-        session["case"] = {**session["case"], **spoil}
-    replays = []
-    real = web_case.unused_answers
-    monkeypatch.setattr("web.case.unused_answers", lambda *args: replays.append(args) or real(*args))
-    assert "This question no longer applies" in user.question_page("conduct")
-    assert replays
