@@ -27,6 +27,7 @@ run: $(STAMP)
 ## The whole test suite (installs what it needs first).
 test: $(STAMP) system-deps
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/yamllint knowledge tests/fixtures
 	$(BIN)/pathway check
 	$(BIN)/pytest -q
 
@@ -35,6 +36,7 @@ check: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/yamllint knowledge tests/fixtures
 
 ## Benchmark figures (docs/performance.md); never a timed test. CI runs bench-smoke only.
 bench: $(STAMP)

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from engine.batch import Scenario, parse_overrides, run_batch
 from engine.batch_input import BatchInputError, Files, collect, jsonl_units
-from engine.benchmark import duplicate_rules, format_figures, run_benchmark
+from engine.benchmark import duplicate_rules, format_figures, run_benchmark, write_figures
 from engine.case_file import CaseChecker, case_data, check_case_data
 from engine.cli import main
 from engine.compiler import compile_engine_class
@@ -180,11 +180,32 @@ def test_the_memo_answers_repeats_only_when_switched_on(kb):
     assert assess_typed(kb, answers, "baseline", NOW) is not first
 
 
-def test_the_benchmark_runs_on_a_tiny_count(kb):
+def test_the_benchmark_runs_and_prints_its_figures(kb, tmp_path, capsys):
+    """The benchmark runs end to end on a tiny count and prints a figure for every path (no timing asserted)."""
     figures = run_benchmark(kb, 4, growth=False, workers=1)
-    text = format_figures(figures)
-    assert "direct evaluation (reference)" in text and "interview step" in text and "batch" in text
-    assert figures["paths"]["direct evaluation (reference)"]["ratio_to_direct"] == 1.0
+    print(format_figures(figures))
+    text = capsys.readouterr().out
+    assert figures["interview_states"] > 0 and figures["interview_ends"] > 0
+    assert {"direct evaluation (reference)", "interview end (complete answers -> experta result)"} <= set(
+        figures["paths"]
+    )
+    for name, path in figures["paths"].items():
+        assert path["n"] > 0, name
+        # p95 and p99 take the timing at the rank below; with two timings both fall under the median,
+        # which averages them, so only min <= median and min <= p95 <= p99 hold for every count.
+        assert 0 < path["min_ms"] <= path["median_ms"], (name, path)
+        assert path["min_ms"] <= path["p95_ms"] <= path["p99_ms"], (name, path)
+        assert path["cases_per_s"] > 0, name
+        rows = [line for line in text.splitlines() if line.startswith(name)]
+        assert len(rows) == 1, f"no printed row of its own for {name!r}"
+        assert f"{path['median_ms']:8.3f}" in rows[0] and f"{path['ratio_to_direct']:9.2f}" in rows[0], rows[0]
+    assert set(figures["batch"]) == {"1 worker(s)"}
+    batch = figures["batch"]["1 worker(s)"]
+    assert batch["cases"] == 200 and batch["cases_per_s"] > 0  # every generated case went through the batch
+    assert 0 <= batch["compare_changed"] <= batch["cases"]
+    assert f"{batch['cases_per_s']:9.0f}" in text and f"({batch['compare_changed']} changed)" in text
+    write_figures(figures, tmp_path / "bench" / "latest.json")
+    assert json.loads((tmp_path / "bench" / "latest.json").read_text(encoding="utf-8")) == figures
 
 
 def test_collect_reads_a_single_file(tmp_path):

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from engine.evaluator import evaluate_case
 from engine.fast import fast_evaluator
 from engine.session import engine_for, program_for
@@ -60,6 +62,7 @@ def _compare(kb, jurisdiction, answers) -> str | None:
     return None
 
 
+@pytest.mark.slow  # about 150 s on one core; CI still runs it (`make test` selects every marker)
 def test_experta_and_direct_evaluation_agree_and_invariants_hold_on_10000_cases(kb):
     rng = random.Random(20261129)
     profiles = sorted(kb.jurisdictions)
