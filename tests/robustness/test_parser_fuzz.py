@@ -316,7 +316,9 @@ def case_in_progress():
 @given(raw=any_file, filename=st.one_of(st.just("case.yaml"), st.text(max_size=60)))
 # Found by this test in CI: an escaped surrogate pair, which PyYAML leaves as two lone surrogates.
 @example(raw=b'{"answers": {"\\ud800\\udc00": "arrested"}}', filename="case.yaml")
-@example(raw=b"jurisdiction: baseline\nreference_date: 2026-03-02T10:00\nanswers:\n  age_at_conduct: 14\n", filename="c")
+@example(
+    raw=b"jurisdiction: baseline\nreference_date: 2026-03-02T10:00\nanswers:\n  age_at_conduct: 14\n", filename="c"
+)
 def test_upload_form_explains_every_bad_file_and_the_case_survives(raw, filename):
     """A refused file leaves the current case as it was; an accepted one is loaded whole."""
     client, before = case_in_progress()
