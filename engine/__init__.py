@@ -6,10 +6,10 @@ Public API (used by the CLI and the web app):
 - `parse_answers(questions, raw, reference)` -> (typed answers, errors)
 """
 
-from .answers import parse_answers
-from .errors import AnswerError, KnowledgeError, Problem
-from .loader import load_knowledge, read_knowledge
-from .session import AnswersError, Assessment, UnknownJurisdictionError, assess
+from engine.errors import AnswerError, KnowledgeError, Problem
+from engine.load.answers import parse_answers
+from engine.load.loader import load_knowledge, read_knowledge
+from engine.run.session import AnswersError, Assessment, UnknownJurisdictionError, assess
 
 __all__ = [
     "AnswerError",

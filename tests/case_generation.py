@@ -1,11 +1,11 @@
-"""Hypothesis strategies over the answers of any knowledge base (values from engine.generate)."""
+"""Hypothesis strategies over the answers of any knowledge base (values from engine.analysis.generate)."""
 
 from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from engine.generate import NOW, candidate_values, random_full_case, random_walk_case
-from engine.knowledge_base import KnowledgeBase
+from engine.analysis.generate import NOW, candidate_values, random_full_case, random_walk_case
+from engine.load.knowledge_base import KnowledgeBase
 
 __all__ = ["NOW", "answer_sets", "random_full_case", "random_walk_case"]
 

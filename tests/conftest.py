@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from engine import load_knowledge
-from engine.knowledge_base import KnowledgeBase
+from engine.load.knowledge_base import KnowledgeBase
 
 pytest_plugins = ["pytester"]
 

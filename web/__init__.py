@@ -20,8 +20,8 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine import load_knowledge
-from engine.answers import answer_text
-from engine.explanation import source_views
+from engine.load.answers import answer_text
+from engine.run.explanation import source_views
 
 from . import api, busy, errors, interview, links, policy, records, result, security, teaching, translations
 from .config import RTL_LANGUAGES, ConfigError, build_config

@@ -3,7 +3,7 @@
 A case is the jurisdiction profile, the reference moment, the answers (in the order they were
 given) and an optional note. It lives only in the encrypted session cookie (web.case_cookie);
 the server keeps nothing. Every reasoning step (which question is next, what applies, what no
-longer applies) is the engine's: a page asks for one `engine.session.interview_step` and reads
+longer applies) is the engine's: a page asks for one `engine.run.session.interview_step` and reads
 everything it shows from it.
 
 Pages of the interview are addressed by step number, never by question: the next question
@@ -20,10 +20,10 @@ from typing import Any, TypeVar
 
 from flask import current_app, session, url_for
 
-from engine.answers import AnswerValueError, answer_to_data, parse_answer
-from engine.case_file import EARLIEST_REFERENCE_DATE, LATEST_REFERENCE_DATE
-from engine.knowledge_base import KnowledgeBase
-from engine.session import Assessment, InterviewStep, interview_step
+from engine.cases.case_file import EARLIEST_REFERENCE_DATE, LATEST_REFERENCE_DATE
+from engine.load.answers import AnswerValueError, answer_to_data, parse_answer
+from engine.load.knowledge_base import KnowledgeBase
+from engine.run.session import Assessment, InterviewStep, interview_step
 
 SESSION_KEY = "case"
 T = TypeVar("T")

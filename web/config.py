@@ -26,7 +26,7 @@ MIN_SECRET_KEY_BYTES = 32
 # A case is forgotten after this long without a change or a page view (checked on the server
 # from the time inside the encrypted cookie); the cookie itself ends with the browser session.
 CASE_IDLE_SECONDS = 2 * 3600
-# Largest request body: a case file (engine.case_file.MAX_CASE_FILE_BYTES) plus the form around it.
+# Largest request body: a case file (engine.cases.case_file.MAX_CASE_FILE_BYTES) plus the form around it.
 MAX_REQUEST_BYTES = 256 * 1024 + 16 * 1024
 
 

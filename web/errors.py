@@ -9,7 +9,7 @@ from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from engine.case_file import MAX_CASE_FILE_BYTES
+from engine.cases.case_file import MAX_CASE_FILE_BYTES
 
 from .api.problems import http_problem, is_api_request, server_problem
 from .security import ORIGIN_REFUSED, drain_body

@@ -14,11 +14,11 @@ from werkzeug.datastructures import MultiDict
 from wtforms import DateField, RadioField, TextAreaField, TimeField
 from wtforms.validators import InputRequired, Length, Optional
 
-from engine.answers import AnswerValueError, parse_answer
-from engine.case_file import EARLIEST_REFERENCE_DATE, LATEST_REFERENCE_DATE
-from engine.conditions import UNKNOWN
+from engine.cases.case_file import EARLIEST_REFERENCE_DATE, LATEST_REFERENCE_DATE
 from engine.errors import AnswerError
-from engine.model import Question, reference_datetime
+from engine.load.answers import AnswerValueError, parse_answer
+from engine.load.conditions import UNKNOWN
+from engine.load.model import Question, reference_datetime
 
 from .config import NOTE_MAX_CHARS
 
@@ -54,7 +54,7 @@ class StartForm(FlaskForm):
             )
 
     def reference_moment(self) -> dt.datetime:
-        """The moment given; a date without a time means noon, as everywhere (engine.model)."""
+        """The moment given; a date without a time means noon, as everywhere (engine.load.model)."""
         return reference_datetime(
             dt.datetime.combine(self.reference_date.data, self.reference_time.data)
             if self.reference_time.data

@@ -11,7 +11,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext
 from werkzeug.wrappers import Response
 
-from engine.session import InterviewStep
+from engine.run.session import InterviewStep
 
 from .case import (
     Case,

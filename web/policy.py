@@ -11,9 +11,9 @@ from typing import Any
 from flask import Blueprint, current_app, render_template
 from flask_babel import gettext
 
-from engine.audit import audit
-from engine.catalogue import catalogue, scenario_coverage
-from engine.gaps import gap_report
+from engine.analysis.audit import audit
+from engine.analysis.gaps import gap_report
+from engine.render.catalogue import catalogue, scenario_coverage
 
 from .busy import expensive
 from .case import knowledge, on_engine_thread

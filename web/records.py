@@ -11,10 +11,10 @@ import yaml
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
-from engine.answers import answer_text, answer_to_data
-from engine.case_file import MAX_CASE_FILE_BYTES, case_data, parse_case
+from engine.cases.case_file import MAX_CASE_FILE_BYTES, case_data, parse_case
 from engine.errors import CaseFileError, Problem
-from engine.report import DISCLAIMER, to_data
+from engine.load.answers import answer_text, answer_to_data
+from engine.render.report import DISCLAIMER, to_data
 
 from .case import Case, clear_case, knowledge, load_case, save_case
 from .case_cookie import CaseTooLargeError

@@ -8,10 +8,10 @@ from flask import Blueprint, Response, render_template
 from flask_babel import gettext
 from markupsafe import Markup
 
-from engine.decision_tree import build_tree, dot_installed, render_svg
-from engine.knowledge_base import KnowledgeBase
-from engine.sensitivity import unknown_facts
-from engine.session import Assessment
+from engine.analysis.sensitivity import unknown_facts
+from engine.load.knowledge_base import KnowledgeBase
+from engine.render.decision_tree import build_tree, dot_installed, render_svg
+from engine.run.session import Assessment
 
 from .busy import expensive
 from .case import Case, knowledge, on_engine_thread

@@ -17,13 +17,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext
 from markupsafe import Markup
 
-from engine.answers import answer_text, integer_ranges, parse_answers
-from engine.counterfactuals import what_would_change
-from engine.knowledge_base import KnowledgeBase, ScenarioEntry
-from engine.pathway_map import LEFT_OUT, build_map, map_svg, overlay, path_ids
-from engine.scenarios import run_scenario
-from engine.session import Assessment, assess_typed
-from engine.stepthrough import replay
+from engine.analysis.counterfactuals import what_would_change
+from engine.cases.scenarios import run_scenario
+from engine.load.answers import answer_text, integer_ranges, parse_answers
+from engine.load.knowledge_base import KnowledgeBase, ScenarioEntry
+from engine.render.pathway_map import LEFT_OUT, build_map, map_svg, overlay, path_ids
+from engine.render.stepthrough import replay
+from engine.run.session import Assessment, assess_typed
 
 from .busy import expensive
 from .case import Case, knowledge, load_case, on_engine_thread, save_case

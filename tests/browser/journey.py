@@ -13,8 +13,8 @@ from urllib.parse import urlparse
 
 from playwright.sync_api import Page, expect
 
-from engine.knowledge_base import KnowledgeBase
-from engine.model import Question
+from engine.load.knowledge_base import KnowledgeBase
+from engine.load.model import Question
 
 STEP_PATH = re.compile(r"^/step/\d+$")
 

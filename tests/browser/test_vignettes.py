@@ -12,8 +12,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from engine.knowledge_base import KnowledgeBase
-from engine.model import Scenario
+from engine.load.knowledge_base import KnowledgeBase
+from engine.load.model import Scenario
 
 from .conftest import LiveServer
 from .journey import answer_all, start_case

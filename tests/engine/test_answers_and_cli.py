@@ -8,9 +8,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from engine.answers import AnswerValueError, parse_answer, parse_answers
-from engine.cli import main
-from engine.conditions import UNKNOWN
+from cli.main import main
+from engine.load.answers import AnswerValueError, parse_answer, parse_answers
+from engine.load.conditions import UNKNOWN
 from tests.conftest import SMALL
 
 NOW = dt.datetime(2026, 3, 1, 12, 0)

@@ -7,9 +7,9 @@ import shutil
 import yaml
 
 from engine import load_knowledge
-from engine.audit import audit, format_report
-from engine.case_file import parse_case
-from engine.session import assess_typed
+from engine.analysis.audit import audit, format_report
+from engine.cases.case_file import parse_case
+from engine.run.session import assess_typed
 from tests.conftest import FIXTURES, small_copy_with
 
 

@@ -20,8 +20,7 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from engine import load_knowledge
-from engine.answers import answer_to_data, parse_answer
-from engine.case_file import (
+from engine.cases.case_file import (
     EARLIEST_REFERENCE_DATE,
     LATEST_REFERENCE_DATE,
     MAX_CASE_FILE_BYTES,
@@ -29,8 +28,9 @@ from engine.case_file import (
     parse_case,
     read_case_file,
 )
-from engine.conditions import UNKNOWN
 from engine.errors import CaseFileError
+from engine.load.answers import answer_to_data, parse_answer
+from engine.load.conditions import UNKNOWN
 from tests.case_generation import answer_sets
 
 KB = load_knowledge()

@@ -14,9 +14,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from cli.main import main
 from engine import load_knowledge
-from engine.cli import main
-from engine.session import assess_typed, reference_moment
+from engine.run.session import assess_typed, reference_moment
 from tests.conftest import SMALL
 
 # Age 15, does not admit, violence, arrested at 09:30 the day before the reference date.

@@ -12,11 +12,11 @@ import sys
 import threading
 from pathlib import Path
 
-from engine.compiler import compile_engine_class
-from engine.conditions import UNKNOWN
-from engine.evaluator import evaluate_case
-from engine.experta_compat import watchers
-from engine.session import assess_typed, engine_for, program_for
+from engine.load.conditions import UNKNOWN
+from engine.run.compiler import compile_engine_class
+from engine.run.evaluator import evaluate_case
+from engine.run.experta_compat import watchers
+from engine.run.session import assess_typed, engine_for, program_for
 
 NOW = dt.datetime(2026, 3, 1, 12, 0)
 ROOT = Path(__file__).resolve().parents[2]
@@ -103,7 +103,7 @@ def test_firing_order_is_the_same_in_every_process():
     script = (
         "import datetime as dt, json\n"
         "from engine import load_knowledge\n"
-        "from engine.session import assess_typed\n"
+        "from engine.run.session import assess_typed\n"
         "kb = load_knowledge('tests/fixtures/small')\n"
         "r = assess_typed(kb, {'age_at_conduct': 15, 'admits_facts': True, 'conduct': 'violence',"
         " 'arrest_datetime': dt.datetime(2026, 2, 20)}, 'lowland', dt.datetime(2026, 3, 1), engine='experta')\n"
@@ -122,7 +122,7 @@ def test_firing_order_is_the_same_in_every_process():
 
 
 def test_importing_the_engine_leaves_the_root_logger_alone():
-    script = "import logging; import engine.session; print(len(logging.getLogger().handlers))"
+    script = "import logging; import engine.run.session; print(len(logging.getLogger().handlers))"
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "0"
 

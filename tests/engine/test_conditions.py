@@ -7,7 +7,7 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.conditions import (
+from engine.load.conditions import (
     UNKNOWN,
     All,
     AnyOf,

@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from engine.counterfactuals import KINDS, what_would_change
-from engine.pathway_map import build_map, overlay, path_ids
-from engine.session import assess_typed
-from engine.stepthrough import NotReplayableError, replay
+from engine.analysis.counterfactuals import KINDS, what_would_change
+from engine.render.pathway_map import build_map, overlay, path_ids
+from engine.render.stepthrough import NotReplayableError, replay
+from engine.run.session import assess_typed
 
 NOW = dt.datetime(2026, 3, 1, 12, 0)
 CASES = [
@@ -80,7 +80,7 @@ def test_replay_follows_experta_order_and_needs_experta(small_kb):
     assert steps and steps[0].derived_before == () and steps[0].measures_before == ()
     assert set(steps[-1].measures_before) | set(steps[-1].trace.conclusions) == result.measure_pairs()
     with pytest.raises(NotReplayableError):
-        replay(assess_typed(small_kb, {"age_at_conduct": 15}, "baseline", NOW, engine="direct"))
+        replay(assess_typed(small_kb, {"age_at_conduct": 15}, "baseline", NOW, engine="compiled"))
 
 
 def test_map_has_every_entry_and_overlay_marks_the_path(small_kb):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from engine.conditions import UNKNOWN
-from engine.decision_tree import build_tree, render_svg, to_graph
-from engine.session import assess_typed
+from engine.load.conditions import UNKNOWN
+from engine.render.decision_tree import build_tree, render_svg, to_graph
+from engine.run.session import assess_typed
 
 NOW = dt.datetime(2026, 3, 1, 12, 0)
 

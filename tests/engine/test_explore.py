@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from engine import load_knowledge
-from engine.explore import prove
-from engine.generate import NOW
-from engine.session import assess_typed
+from engine.analysis.explore import prove
+from engine.analysis.generate import NOW
+from engine.run.session import assess_typed
 from tests.conftest import FIXTURES, small_copy_with
 
 ROOT = Path(__file__).resolve().parents[2]

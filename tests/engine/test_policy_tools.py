@@ -7,11 +7,11 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from engine.catalogue import catalogue_markdown
-from engine.cli import main
-from engine.gaps import gap_report
-from engine.knowledge_diff import RevisionError, diff_knowledge, load_version, replay
-from engine.loader import load_knowledge
+from cli.main import main
+from engine.analysis.gaps import gap_report
+from engine.analysis.knowledge_diff import RevisionError, diff_knowledge, load_version, replay
+from engine.load.loader import load_knowledge
+from engine.render.catalogue import catalogue_markdown
 from tests.conftest import SMALL
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from engine.conditions import UNKNOWN
-from engine.evaluator import Relevance, evaluate_case
-from engine.session import asked_question, assess_typed, pending_questions, program_for
+from engine.load.conditions import UNKNOWN
+from engine.run.evaluator import Relevance, evaluate_case
+from engine.run.session import asked_question, assess_typed, pending_questions, program_for
 from tests.case_generation import random_walk_case
 
 NOW = dt.datetime(2026, 3, 1, 12, 0)
@@ -76,9 +76,9 @@ def test_the_one_pass_replay_equals_replaying_the_interview_step_by_step(kb):
     """unused_answers relies on relevance only shrinking as answers are added; check it against a literal replay."""
     import random
 
-    from engine.evaluator import evaluate_case
-    from engine.generate import random_full_case
-    from engine.session import open_questions, program_for, unused_answers
+    from engine.analysis.generate import random_full_case
+    from engine.run.evaluator import evaluate_case
+    from engine.run.session import open_questions, program_for, unused_answers
 
     rng = random.Random(5)
     for jurisdiction in kb.jurisdictions:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import shutil
 
-from engine.loader import DEFAULT_KNOWLEDGE
+from engine.load.loader import DEFAULT_KNOWLEDGE
 from tests.conftest import SMALL
 
 FAILING = """scenarios:

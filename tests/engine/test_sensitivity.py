@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from engine.conditions import UNKNOWN
-from engine.sensitivity import candidate_values, unknown_facts
-from engine.session import assess_typed
+from engine.analysis.sensitivity import candidate_values, unknown_facts
+from engine.load.conditions import UNKNOWN
+from engine.run.session import assess_typed
 
 NOW = dt.datetime(2026, 3, 1, 12, 0)
 

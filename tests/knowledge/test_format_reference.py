@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from engine import model
-from engine.conditions import ATOM_OPS, ELAPSED_UNITS
+from engine.load import model
+from engine.load.conditions import ATOM_OPS, ELAPSED_UNITS
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "knowledge-format.md").read_text(encoding="utf-8")
 MODELS = [

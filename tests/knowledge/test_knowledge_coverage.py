@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.scenarios import run_scenario
+from engine.cases.scenarios import run_scenario
 
 # Section 6 of the domain brief (shared/domain/justice-pathway.md): the rule catalogue.
 CATALOGUE = [

@@ -36,7 +36,7 @@ def test_plain_pip_install_imports_experta_and_assesses_a_case(tmp_path):
     ).stdout
     assert "Version: 1.2" in pins  # experta's own pin was kept
     script = (
-        "import engine.experta_compat as e\n"
+        "import engine.run.experta_compat as e\n"
         "class Light(e.Fact): pass\n"
         "fired = []\n"
         "class Engine(e.KnowledgeEngine):\n"

@@ -10,16 +10,16 @@ import random
 import pytest
 from click.testing import CliRunner
 
-from engine.batch import Scenario, parse_overrides, run_batch
-from engine.batch_input import BatchInputError, Files, collect, jsonl_units
-from engine.benchmark import duplicate_rules, format_figures, run_benchmark, write_figures
-from engine.case_file import CaseChecker, case_data, check_case_data
-from engine.cli import main
-from engine.compiler import compile_engine_class
+from cli.benchmark import duplicate_rules, format_figures, run_benchmark, write_figures
+from cli.main import main
+from engine.cases.batch import Scenario, parse_overrides, run_batch
+from engine.cases.batch_input import BatchInputError, Files, collect, jsonl_units
+from engine.cases.case_file import CaseChecker, case_data, check_case_data
 from engine.errors import CaseFileError
-from engine.evaluator import evaluate_case
-from engine.program import Program
-from engine.session import assess_typed, engine_for, memo, program_for
+from engine.run.compiler import compile_engine_class
+from engine.run.evaluator import evaluate_case
+from engine.run.program import Program
+from engine.run.session import assess_typed, engine_for, memo, program_for
 from tests.case_generation import NOW, random_full_case, random_walk_case
 
 
@@ -160,7 +160,7 @@ def test_interview_steps_are_provisional_and_the_end_is_experta(kb):
     answers = max((random_walk_case(kb, rng, "baseline") for _ in range(5)), key=len)
     partial = dict(list(answers.items())[:1])
     step = assess_typed(kb, partial, "baseline", NOW)
-    assert step.engine == "direct" and step.open_questions and step.experta_order == []
+    assert step.engine == "compiled" and step.open_questions and step.experta_order == []
     checked = assess_typed(kb, partial, "baseline", NOW, engine="experta")
     assert checked.measure_pairs() == step.measure_pairs() and checked.engine == "experta"
     end = assess_typed(kb, answers, "baseline", NOW)

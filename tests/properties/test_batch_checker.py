@@ -9,9 +9,9 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.answers import answer_to_data
-from engine.case_file import CaseChecker, check_case_data
+from engine.cases.case_file import CaseChecker, check_case_data
 from engine.errors import CaseFileError
+from engine.load.answers import answer_to_data
 from tests.case_generation import answer_sets
 
 EXAMPLES = settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))

@@ -14,9 +14,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from engine.conditions import UNKNOWN
-from engine.generate import candidate_values
-from engine.session import assess_typed
+from engine.analysis.generate import candidate_values
+from engine.load.conditions import UNKNOWN
+from engine.run.session import assess_typed
 from tests.case_generation import NOW, answer_sets
 
 EXAMPLES = settings(

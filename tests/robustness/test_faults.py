@@ -28,9 +28,9 @@ from urllib.parse import urlencode
 import psutil
 import pytest
 
-from engine import decision_tree
 from engine.errors import KnowledgeError
-from engine.loader import read_knowledge
+from engine.load.loader import read_knowledge
+from engine.render import decision_tree
 from tests.load.run import BIN, HOST, ROOT, Server, free_port
 from web import create_app
 
@@ -103,7 +103,7 @@ def client():
 
 
 # (fault, the fake dot's body or None for no dot at all, the notice on the page, the status of the
-# SVG on its own, what engine.decision_tree logs). "hanging" stays silent far longer than the
+# SVG on its own, what engine.render.decision_tree logs). "hanging" stays silent far longer than the
 # timeout (a bounded hang: a regression that drops the timeout fails after a minute, never hangs the suite).
 DOT_FAULTS = [
     ("missing", None, "is not installed on this server", 404, None),

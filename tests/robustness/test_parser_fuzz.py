@@ -27,15 +27,15 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from engine.answers import answer_to_data
-from engine.case_file import MAX_CASE_FILE_BYTES, parse_case
-from engine.cli import main
-from engine.conditions import UNKNOWN
+from cli.main import main
+from engine.analysis.generate import candidate_values
+from engine.cases.case_file import MAX_CASE_FILE_BYTES, parse_case
 from engine.errors import CaseFileError
-from engine.generate import candidate_values
-from engine.loader import load_knowledge
-from engine.report import to_data, to_text
-from engine.session import assess_typed
+from engine.load.answers import answer_to_data
+from engine.load.conditions import UNKNOWN
+from engine.load.loader import load_knowledge
+from engine.render.report import to_data, to_text
+from engine.run.session import assess_typed
 from tests.case_generation import answer_sets
 from tests.client_journey import answer_each, browser_client, token
 from web import create_app
@@ -275,7 +275,7 @@ def test_pathway_assess_process_under_a_memory_cap(tmp_path, name):
         resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
 
     done = subprocess.run(
-        [sys.executable, "-m", "engine.cli", "assess", str(case)],
+        [sys.executable, "-m", "cli.main", "assess", str(case)],
         capture_output=True,
         text=True,
         timeout=120,

@@ -6,7 +6,7 @@ import json
 
 from click.testing import CliRunner
 
-from engine.cli import main
+from cli.main import main
 
 from .conftest import SMALL
 

@@ -8,7 +8,7 @@ import io
 import pytest
 from flask import Flask
 
-from engine.model import Question
+from engine.load.model import Question
 from web import create_app
 
 from .conftest import User, asked_on, browser_client, text_of

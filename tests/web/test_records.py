@@ -8,7 +8,7 @@ import json
 import yaml
 
 from engine import load_knowledge
-from engine.case_file import parse_case
+from engine.cases.case_file import parse_case
 
 from .conftest import SMALL, User, asked_on, text_of
 from .test_result import complete_case

@@ -85,7 +85,7 @@ def test_step_through_walks_experta_order_with_links(user: User, app):
     assert user.client.get("/steps").headers["Location"].endswith("/steps/0")
     first = user.page("/steps/0")
     assert 'rel="next" href' not in first and 'href="/steps/1"' in first and 'rel="prev"' not in first
-    from engine.session import assess_typed
+    from engine.run.session import assess_typed
 
     kb = app.extensions["pathway_kb"]
     import datetime as dt

@@ -18,12 +18,12 @@ from typing import Any
 from flask import Blueprint, Response, current_app, json, request
 from pydantic import BaseModel, ValidationError
 
-from engine.answers import allowed_text, parse_answers
-from engine.decision_tree import TreeNode, build_tree, render_svg
-from engine.knowledge_base import KnowledgeBase
-from engine.model import Question
-from engine.report import to_data
-from engine.session import (
+from engine.load.answers import allowed_text, parse_answers
+from engine.load.knowledge_base import KnowledgeBase
+from engine.load.model import Question
+from engine.render.decision_tree import TreeNode, build_tree, render_svg
+from engine.render.report import to_data
+from engine.run.session import (
     UnknownJurisdictionError,
     assess_typed,
     pending_questions,

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from engine.model import reference_datetime
+from engine.load.model import reference_datetime
 
 MAX_ANSWERS = 300
 MAX_TEXT = 200

@@ -1,0 +1,515 @@
+"""`pathway`: the command line, a thin layer over the session API.
+
+pathway check                      validate knowledge/ and list every problem
+pathway assess CASE [--json]       explained recommendation for a case file
+pathway interview                  ask only the questions that matter, one at a time
+pathway batch CASES [--compare ID] [--set p=v]   many case files at once, or under two laws
+pathway bench                      benchmark figures (see docs/performance.md)
+pathway serve                      the web app (main job)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+import yaml
+
+from engine.cases.case_file import case_data, read_case_file, reference_from
+from engine.errors import CaseFileError, KnowledgeError
+from engine.i18n import _
+from engine.load.answers import AnswerValueError, allowed_text, parse_answer
+from engine.load.knowledge_base import KnowledgeBase
+from engine.load.loader import load_knowledge, read_knowledge
+from engine.load.model import Question
+from engine.render.report import DISCLAIMER, to_data, to_text
+from engine.run.session import UnknownJurisdictionError, assess_typed, program_for, reference_moment
+
+EXIT_BAD_INPUT = 2
+knowledge_option = click.option(
+    "--knowledge",
+    "knowledge_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help=_("Knowledge folder (default: the built-in one)."),
+)
+
+
+def _load(knowledge_dir: Path | None) -> KnowledgeBase:
+    try:
+        return load_knowledge(knowledge_dir)
+    except KnowledgeError as err:
+        click.echo(
+            _("The knowledge base has {n} problem(s); nothing can be assessed until they are fixed:").format(
+                n=len(err.problems)
+            ),
+            err=True,
+        )
+        for problem in err.problems:
+            click.echo(f"  {problem}", err=True)
+        sys.exit(1)
+
+
+@click.group()
+def main() -> None:
+    """Justice Pathway: decision support for children associated with terrorist and violent extremist groups."""
+
+
+@main.command()
+@knowledge_option
+def check(knowledge_dir: Path | None) -> None:
+    """Validate the knowledge base and print every problem in one pass."""
+    kb, problems = read_knowledge(knowledge_dir)
+    if problems:
+        click.echo(_("{n} problem(s) found:").format(n=len(problems)))
+        for problem in problems:
+            click.echo(f"  {problem}")
+        sys.exit(1)
+    click.echo(
+        _(
+            "Knowledge base OK (version {v}): {r} rules, {q} questions, {m} measures, {s} sources, {j} jurisdictions, {sc} scenarios."
+        ).format(
+            v=kb.version,
+            r=len(kb.rules),
+            q=len(kb.questions),
+            m=len(kb.measures),
+            s=len(kb.sources),
+            j=len(kb.jurisdictions),
+            sc=len(kb.scenarios),
+        )
+    )
+
+
+@main.command()
+@click.argument("case", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
+@click.option("--jurisdiction", default=None, help=_("Jurisdiction profile id (overrides the case file)."))
+@knowledge_option
+def assess(case: Path, as_json: bool, jurisdiction: str | None, knowledge_dir: Path | None) -> None:
+    """Explained recommendation for a case file (answers keyed by question id; YAML or JSON)."""
+    kb = _load(knowledge_dir)
+    try:
+        parsed = read_case_file(kb, case, jurisdiction)
+    except CaseFileError as err:
+        click.echo(_("The case file cannot be assessed:"), err=True)
+        for problem in err.problems:
+            click.echo(f"  {problem}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    result = assess_typed(kb, parsed.answers, parsed.jurisdiction, parsed.reference, engine="experta")
+    if as_json:
+        click.echo(json.dumps(to_data(result), indent=2, ensure_ascii=False, default=str))
+    else:
+        click.echo(to_text(result, kb))
+
+
+def _describe(question: Question, number: int) -> list[str]:
+    lines = ["", f"{number}. [{question.decision_point}] {question.text}"]
+    if question.help:
+        lines.append("   " + " ".join(question.help.split()))
+    if question.type in ("choice", "multi_choice"):
+        lines += [f"   {i}) {c.label}  [{c.id}]" for i, c in enumerate(question.choices, 1)]
+        if question.type == "multi_choice":
+            lines.append("   " + _("Several answers: numbers or ids separated by commas; 'none' for none."))
+    lines.append(
+        "   "
+        + _("Answer: {allowed}. '?' why this is asked, 'b' back, 'q' stop.").format(allowed=allowed_text(question))
+    )
+    return lines
+
+
+def _raw_from_input(question: Question, text: str):
+    """Accept choice numbers as well as ids."""
+    if question.type == "choice" and text.isdigit() and 1 <= int(text) <= len(question.choices):
+        return question.choices[int(text) - 1].id
+    if question.type == "multi_choice":
+        if text.lower() == "none":
+            return []
+        parts = [p.strip() for p in text.split(",") if p.strip()]
+        return [
+            question.choices[int(p) - 1].id if p.isdigit() and 1 <= int(p) <= len(question.choices) else p
+            for p in parts
+        ]
+    return text
+
+
+def _reference_option(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.datetime | None:
+    """`--date`, read as a case file's `reference_date` is, so that a saved interview means the same."""
+    if value is None:
+        return None
+    try:
+        return reference_from(value)
+    except ValueError as err:
+        raise click.BadParameter(str(err)) from None
+
+
+def _why_not_writable(path: Path) -> str | None:
+    """Why the case file cannot be saved at `path`, found without creating or truncating anything
+    (so that nobody answers a whole interview for nothing); None if it can be. A folder as `path`
+    is refused by click already."""
+    folder = path.parent
+    try:
+        if not folder.exists():
+            return _("the folder {folder} does not exist").format(folder=folder)
+        if not folder.is_dir():
+            return _("{folder} is not a folder").format(folder=folder)
+        if path.exists():
+            return None if os.access(path, os.W_OK) else _("the file cannot be written (no permission)")
+        return (
+            None
+            if os.access(folder, os.W_OK | os.X_OK)
+            else _("no file can be created in {folder}").format(folder=folder)
+        )
+    except OSError as err:  # a folder on the way that may not be looked into
+        return err.strerror or str(err)
+
+
+@main.command()
+@click.option("--jurisdiction", default="baseline", show_default=True, help=_("Jurisdiction profile id."))
+@click.option(
+    "--date",
+    "reference",
+    metavar="YYYY-MM-DD[THH:MM]",
+    callback=_reference_option,
+    default=None,
+    help=_(
+        "Reference date, or date and time, between 1990 and 2100 (default: now); "
+        "a date without a time means noon (12:00) that day."
+    ),
+)
+@click.option(
+    "--save",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help=_("Write the answers to this case file at the end."),
+)
+@knowledge_option
+def interview(jurisdiction: str, reference: dt.datetime | None, save: Path | None, knowledge_dir: Path | None) -> None:
+    """Ask only the questions that matter, one at a time, then explain the recommendation."""
+    kb = _load(knowledge_dir)
+    try:
+        program_for(kb, jurisdiction)
+    except UnknownJurisdictionError as err:
+        click.echo(str(err), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    unwritable = _why_not_writable(save) if save is not None else None
+    if unwritable is not None:
+        click.echo(
+            _("Cannot save the answers to {path}: {reason}. Give another --save path.").format(
+                path=save, reason=unwritable
+            ),
+            err=True,
+        )
+        sys.exit(EXIT_BAD_INPUT)
+    now = reference_moment(reference)
+    click.echo(DISCLAIMER)
+    answers: dict = {}
+    order: list[str] = []
+    while True:
+        result = assess_typed(kb, answers, jurisdiction, now)
+        upcoming = result.next_question
+        if upcoming is None:
+            break
+        question = upcoming.question
+        click.echo("\n".join(_describe(question, len(order) + 1)))
+        line = sys.stdin.readline()
+        if not line:  # end of input: stop, keeping what was answered
+            click.echo(_("\nInput ended; the result below is provisional."))
+            break
+        text = line.strip()
+        if text == "?":
+            click.echo(_("   Asked because these rules are waiting on the answer:"))
+            for rule_id in upcoming.waiting_rules:
+                rule = kb.rules[rule_id]
+                click.echo(f"   - {rule_id} [{rule.spec.decision_point}] {rule.spec.title}")
+            continue
+        if text.lower() == "b":
+            if order:
+                answers.pop(order.pop())
+            continue
+        if text.lower() == "q":
+            break
+        try:
+            answers[question.id] = parse_answer(question, _raw_from_input(question, text), now)
+        except (AnswerValueError, IndexError) as err:
+            message = str(err.error) if isinstance(err, AnswerValueError) else _("no such choice number")
+            click.echo("   " + _("Not accepted: {message} Please answer again.").format(message=message))
+            continue
+        order.append(question.id)
+    result = assess_typed(kb, answers, jurisdiction, now, engine="experta")
+    click.echo("")
+    click.echo(to_text(result, kb))
+    if save is not None:
+        text = yaml.safe_dump(case_data(answers, jurisdiction, now, kb.version), sort_keys=False, allow_unicode=True)
+        try:
+            save.write_text(text, encoding="utf-8")
+        except OSError as err:  # checked at the start, but a disk can fill up or a folder go away since
+            click.echo(
+                _("The answers could not be written to {path}: {reason}. The case file follows; keep a copy:").format(
+                    path=save, reason=err.strerror or err
+                ),
+                err=True,
+            )
+            click.echo(text, nl=False)
+            sys.exit(1)
+        click.echo(_("Answers written to {path}.").format(path=save))
+
+
+@main.command()
+@knowledge_option
+def rules(knowledge_dir: Path | None) -> None:
+    """Print the rule catalogue (Markdown): every rule in plain words next to its sources."""
+    from engine.render.catalogue import catalogue_markdown
+
+    click.echo(catalogue_markdown(_load(knowledge_dir)))
+
+
+@main.command()
+@click.option("--samples", default=500, show_default=True, help=_("Generated interviews per profile for the search."))
+@knowledge_option
+def audit(samples: int, knowledge_dir: Path | None) -> None:
+    """Audit the knowledge base: unreachable rules and questions, conflicts, unverified sources."""
+    from engine.analysis.audit import audit as run_audit
+    from engine.analysis.audit import format_report
+
+    report = run_audit(_load(knowledge_dir), samples=samples)
+    click.echo(format_report(report))
+    if report.errors:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("jurisdiction")
+@knowledge_option
+def gaps(jurisdiction: str, knowledge_dir: Path | None) -> None:
+    """Where a national profile differs from the international reference, and the rules affected."""
+    from engine.analysis.gaps import gap_report
+
+    kb = _load(knowledge_dir)
+    if jurisdiction not in kb.jurisdictions:
+        click.echo(
+            _("unknown jurisdiction '{j}' (known: {k})").format(j=jurisdiction, k=", ".join(sorted(kb.jurisdictions))),
+            err=True,
+        )
+        sys.exit(EXIT_BAD_INPUT)
+    for gap in gap_report(kb, jurisdiction):
+        mark = _("FALLS SHORT") if gap.falls_short else _("differs")
+        click.echo(
+            f"{mark}: {gap.title} ({gap.parameter}): "
+            + _("national {n}, international {i}").format(n=gap.national, i=gap.international)
+        )
+        click.echo("    " + _("rules affected: {r}").format(r=", ".join(gap.rules) or "-"))
+        click.echo("    " + _("sources: {s}").format(s="; ".join(f"{v.id} {v.pinpoint}" for v in gap.sources)))
+
+
+@main.command()
+@knowledge_option
+def coverage(knowledge_dir: Path | None) -> None:
+    """Which scenarios exercise which rules; rules without a scenario are listed."""
+    from engine.render.catalogue import scenario_coverage
+
+    kb = _load(knowledge_dir)
+    covered = scenario_coverage(kb)
+    for rule_id, names in covered.items():
+        click.echo(f"{rule_id:12} {len(names):3} " + _("scenario(s)"))
+    missing = [rule_id for rule_id, names in covered.items() if not names]
+    click.echo(_("{c} of {n} rules are exercised by a scenario.").format(c=len(covered) - len(missing), n=len(covered)))
+    if missing:
+        click.echo(_("Without a scenario: {m}").format(m=", ".join(missing)))
+
+
+@main.command()
+@click.argument("old")
+@click.argument("new")
+@click.option(
+    "--cases",
+    "case_dir",
+    type=click.Path(exists=True, path_type=Path),
+    default=None,
+    help=_("Replay these case files (folder or file) under both."),
+)
+@click.option("--jurisdiction", default=None)
+def diff(old: str, new: str, case_dir: Path | None, jurisdiction: str | None) -> None:
+    """Compare two knowledge versions (folders or git revisions) and replay cases under both."""
+    from engine.analysis.knowledge_diff import RevisionError, diff_knowledge, load_version, replay
+
+    try:
+        old_kb, old_tmp = load_version(old)
+        new_kb, new_tmp = load_version(new)
+    except (RevisionError, KnowledgeError) as err:
+        click.echo(str(err), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    changes = diff_knowledge(old_kb, new_kb)
+    for change in changes:
+        click.echo(f"{change.change:8} {change.kind[:-1]:12} {change.id}")
+    click.echo(_("{n} change(s) between {a} and {b}.").format(n=len(changes), a=old_kb.version, b=new_kb.version))
+    if case_dir is not None:
+        files = (
+            sorted(p for p in case_dir.rglob("*") if p.suffix in (".yaml", ".yml", ".json"))
+            if case_dir.is_dir()
+            else [case_dir]
+        )
+        changed = replay(old_kb, new_kb, files, jurisdiction)
+        for case in changed:
+            if case.error:
+                click.echo(f"  {case.case}: " + _("cannot be replayed: {e}").format(e=case.error))
+            else:
+                click.echo(f"  {case.case}: +{case.added} -{case.removed}")
+        click.echo(_("{c} of {n} case(s) change.").format(c=len(changed), n=len(files)))
+    for holder in (old_tmp, new_tmp):
+        if holder is not None:
+            holder.cleanup()
+
+
+@main.command()
+@click.option("--cases", default=1000, show_default=True, help=_("Generated cases per path."))
+@click.option("--jurisdiction", default="baseline", show_default=True)
+@click.option("--growth/--no-growth", default=True, show_default=True, help=_("Also time x2 and x4 rule bases."))
+@click.option("--workers", type=int, default=None, help=_("Batch worker processes (default: one per core)."))
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help=_("Also write the figures as JSON.")
+)
+@knowledge_option
+def bench(
+    cases: int, jurisdiction: str, growth: bool, workers: int | None, out: Path | None, knowledge_dir: Path | None
+) -> None:
+    """Print benchmark figures (min / median / p95 per case, ratio to direct evaluation)."""
+    from cli.benchmark import format_figures, run_benchmark, write_figures
+
+    figures = run_benchmark(_load(knowledge_dir), cases, jurisdiction, growth=growth, workers=workers)
+    click.echo(format_figures(figures))
+    if out is not None:
+        write_figures(figures, out)
+
+
+@main.command()
+@click.argument("cases", type=click.Path(exists=True, path_type=Path))
+@click.option("--jurisdiction", default=None, help=_("Profile for every case (default: each case file's own)."))
+@click.option("--compare", "compare_with", default=None, help=_("Also assess every case under this profile (B)."))
+@click.option(
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="PARAM=VALUE",
+    help=_("Parameter override for B, e.g. --set macr=14 (repeatable); compares with the profile as it is."),
+)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help=_("Results (JSONL)."))
+@click.option("--workers", type=int, default=None, help=_("Worker processes (default: one per core)."))
+@click.option(
+    "--engine",
+    "engine_name",
+    type=click.Choice(["compiled", "experta"]),
+    default="compiled",
+    show_default=True,
+    help=_(
+        "compiled: the compiled evaluator (equal to experta by the differential test); experta: the engine of record."
+    ),
+)
+@knowledge_option
+def batch(
+    cases: Path,
+    jurisdiction: str | None,
+    compare_with: str | None,
+    settings: tuple[str, ...],
+    out: Path | None,
+    workers: int | None,
+    engine_name: str,
+    knowledge_dir: Path | None,
+) -> None:
+    """Assess many cases: a folder of YAML/JSON case files, one case file, or a JSONL file (one case a line)."""
+    from engine.cases.batch import Scenario, format_summary, parse_overrides, run_batch
+    from engine.cases.batch_input import BatchInputError, collect
+
+    kb = _load(knowledge_dir)
+    try:
+        for profile in (jurisdiction, compare_with):
+            if profile is not None and profile not in kb.jurisdictions:
+                raise BatchInputError(
+                    f"unknown jurisdiction '{profile}' (known: {', '.join(sorted(kb.jurisdictions))})"
+                )
+        overrides = parse_overrides(kb, list(settings))
+        units = collect(cases)
+    except BatchInputError as err:
+        click.echo(str(err), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    scenarios = [Scenario(jurisdiction)]
+    if compare_with is not None or overrides:
+        scenarios.append(Scenario(compare_with or jurisdiction, tuple(sorted(overrides.items()))))
+    stream = out.open("wb") if out is not None else None
+    try:
+        with click.progressbar(length=sum(u.size for u in units), label=_("Assessing"), file=sys.stderr) as bar:
+            summary = run_batch(
+                kb,
+                units,
+                scenarios,
+                workers=workers,
+                engine=engine_name,
+                knowledge_dir=knowledge_dir,
+                write=stream.write if stream is not None else None,
+                progress=bar.update,
+            )
+    finally:
+        if stream is not None:
+            stream.close()
+    click.echo(format_summary(kb, summary))
+    if out is not None:
+        click.echo(_("Results written to {path}.").format(path=out))
+    if summary.errors:
+        sys.exit(EXIT_BAD_INPUT)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int, help=_("Worker threads of the server."))
+@knowledge_option
+def serve(host: str, port: int, threads: int, knowledge_dir: Path | None) -> None:
+    """Start the web app on its embedded defaults, under waitress (a production server that also runs on Windows).
+
+    One process: if no secret key is set (PATHWAY_SECRET_KEY), it makes one for itself, so cases
+    end when the server stops."""
+    import secrets
+
+    import waitress
+
+    from web import ConfigError, create_app  # imported here: the other commands need no web stack
+    from web.config import MAX_REQUEST_BYTES
+
+    config = {"KNOWLEDGE_DIR": str(knowledge_dir) if knowledge_dir else None}
+    if not (os.environ.get("PATHWAY_SECRET_KEY") or os.environ.get("SECRET_KEY")):
+        config["SECRET_KEY"] = secrets.token_hex(32)
+    try:
+        app = create_app(config)
+    except KnowledgeError as err:  # refuse to start, listing every problem (never a traceback)
+        click.echo(
+            _("The web app cannot start: the knowledge base has {n} problem(s):").format(n=len(err.problems)), err=True
+        )
+        for problem in err.problems:
+            click.echo(f"  {problem}", err=True)
+        sys.exit(1)
+    except ConfigError as err:
+        click.echo(str(err), err=True)
+        sys.exit(1)
+    click.echo(_("Justice Pathway is running at http://{host}:{port}/ (Ctrl+C to stop).").format(host=host, port=port))
+    # waitress spools a request body over inbuf_overflow, and a response over outbuf_overflow, to
+    # a temporary file: keep the largest body it accepts (a little over the app's own limit, so
+    # the app's 413 page is shown) below the first, and pages (at most a few MB) below the second,
+    # so no case data reaches the disk.
+    waitress.serve(
+        app,
+        host=host,
+        port=port,
+        threads=threads,
+        max_request_body_size=4 * MAX_REQUEST_BYTES,
+        inbuf_overflow=8 * MAX_REQUEST_BYTES,
+        outbuf_overflow=64 * 2**20,
+        outbuf_high_watermark=128 * 2**20,
+        ident="justice-pathway",
+    )
+
+
+if __name__ == "__main__":
+    main()

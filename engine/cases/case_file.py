@@ -1,0 +1,256 @@
+"""Case files: the answers of one case in YAML or JSON, as `pathway assess` reads and the web app saves.
+
+```yaml
+jurisdiction: baseline          # optional
+reference_date: 2026-03-01      # optional (default: now); a date alone means noon that day
+knowledge_version: 08c6fa8ea168 # optional: the knowledge base the answers were given under
+answers:
+  age_at_conduct: 15
+  conduct_category: support
+```
+
+Whatever is accepted can be written back by `case_data` and read again unchanged; what cannot be
+written back (a reference date in the year 226, a version of 9,000 characters) is refused with
+its line and field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import stat
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError, field_validator
+
+from engine.cases.case_schema import case_json_validator
+from engine.errors import CaseFileError, Problem
+from engine.load.answers import NOT_CANONICAL, answer_to_data, canonical_answer, parse_answers
+from engine.load.entries import validate_entry
+from engine.load.knowledge_base import KnowledgeBase
+from engine.load.model import Strict, reference_datetime
+from engine.load.yaml_source import line_of, parse_yaml_text
+from engine.run.session import reference_moment
+
+MAX_CASE_FILE_BYTES = 256 * 1024
+# The reference dates a case may have, here and in the web start form: wide enough for any real
+# case, and narrow enough that every date is written with four-digit years and can be read back.
+EARLIEST_REFERENCE_DATE = dt.date(1990, 1, 1)
+LATEST_REFERENCE_DATE = dt.date(2100, 12, 31)
+# A knowledge version as `content_hash` or a release writes it; anything else is not one.
+KNOWLEDGE_VERSION = re.compile(r"[A-Za-z0-9._+-]{1,64}")
+
+
+def reference_from(value: Any) -> dt.datetime:
+    """A reference date as a case file or `pathway interview --date` gives it: a date (noon that
+    day) or a date and time (local time of the case, to the minute, as the API takes it) between
+    the two bounds. Raise `ValueError` saying what is allowed."""
+    moment = reference_datetime(value)
+    if not isinstance(moment, dt.datetime):  # a number would otherwise be read as a Unix time
+        raise ValueError(f"expected a date YYYY-MM-DD or a date and time YYYY-MM-DDTHH:MM (given: {value!r})")
+    if not EARLIEST_REFERENCE_DATE <= moment.date() <= LATEST_REFERENCE_DATE:
+        raise ValueError(
+            f"the reference date must be between {EARLIEST_REFERENCE_DATE} and {LATEST_REFERENCE_DATE} "
+            f"(given: {moment.date()})"
+        )
+    return moment.replace(second=0, microsecond=0)
+
+
+class CaseFile(Strict):
+    """The content of a case file."""
+
+    jurisdiction: str | None = None
+    reference_date: dt.datetime | None = None
+    knowledge_version: str | None = None
+    answers: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("reference_date", mode="before")
+    @classmethod
+    def _as_datetime(cls, value: Any) -> Any:
+        return None if value is None else reference_from(value)
+
+    @field_validator("knowledge_version")
+    @classmethod
+    def _a_version(cls, value: str | None) -> str | None:
+        if value is not None and not KNOWLEDGE_VERSION.fullmatch(value):
+            shown = value if len(value) <= 20 else value[:20] + "…"
+            raise ValueError(
+                "expected the version of the knowledge base the answers were given under: at most 64 letters, "
+                f"digits or . _ + - (given: {shown!r}, {len(value):,} characters)"
+            )
+        return value
+
+
+@dataclass(frozen=True)
+class ParsedCase:
+    """A case file checked against the knowledge base: typed answers ready to assess."""
+
+    jurisdiction: str
+    reference: dt.datetime
+    answers: dict[str, Any]
+    knowledge_version: str | None = None
+
+
+def _too_large(name: str, size: int | None) -> Problem:
+    """The file is over the limit: `size` bytes, or (a pipe or device) more than the limit."""
+    limit = f"{MAX_CASE_FILE_BYTES:,} bytes"
+    found = (
+        f"{size:,} bytes; a case file holds at most {limit}"
+        if size is not None
+        else f"more than {limit}, the most a case file holds"
+    )
+    advice = "give the case file itself (the answers of one case); for many cases use `pathway batch`"
+    return Problem(name, None, None, None, f"the file is too large ({found}): {advice}")
+
+
+def read_case_text(text: str | bytes, name: str) -> tuple[Any, list[Problem]]:
+    """Parse the raw content of a case file (size-limited; UTF-8; YAML or JSON)."""
+    if len(text) > MAX_CASE_FILE_BYTES:
+        return None, [_too_large(name, len(text))]
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as err:
+            return None, [Problem(name, None, None, None, f"the file is not UTF-8 text (byte {err.start})")]
+    return parse_yaml_text(text, name)
+
+
+def parse_case(kb: KnowledgeBase, text: str | bytes, name: str, jurisdiction: str | None = None) -> ParsedCase:
+    """Read and check a case file; raise `CaseFileError` listing every problem (file, line, field)."""
+    data, problems = read_case_text(text, name)
+    if problems:
+        raise CaseFileError(problems)
+    return check_case_data(kb, data, name, jurisdiction)
+
+
+def check_case_data(
+    kb: KnowledgeBase, data: Any, name: str, jurisdiction: str | None = None, line: int | None = None
+) -> ParsedCase:
+    """Check already-parsed case data (from YAML, or one JSON line of a batch file at `line`)."""
+    try:
+        return _check_case_data(kb, data, name, jurisdiction)
+    except CaseFileError as err:
+        if line is None:
+            raise
+        raise CaseFileError([replace(p, line=p.line or line) for p in err.problems]) from None
+
+
+def _check_case_data(kb: KnowledgeBase, data: Any, name: str, jurisdiction: str | None) -> ParsedCase:
+    case, problems = validate_entry(CaseFile, data, name)
+    if case is None:
+        raise CaseFileError(problems)
+    chosen = jurisdiction or case.jurisdiction or "baseline"
+    if chosen not in kb.jurisdictions:
+        known = ", ".join(sorted(kb.jurisdictions))
+        raise CaseFileError(
+            [
+                Problem(
+                    name,
+                    line_of(data, ("jurisdiction",)),
+                    None,
+                    "jurisdiction",
+                    f"unknown jurisdiction '{chosen}' (known: {known})",
+                )
+            ]
+        )
+    reference = reference_moment(case.reference_date)
+    typed, errors = parse_answers(kb.questions, case.answers, reference)
+    if errors:
+        raise CaseFileError(
+            [
+                Problem(
+                    name,
+                    line_of(data, ("answers", e.question_id)),
+                    None,
+                    f"answers.{e.question_id}",
+                    f"{e.message} (given: {e.given!r}; allowed: {e.allowed})",
+                    e.suggestion,
+                )
+                for e in errors
+            ]
+        )
+    return ParsedCase(jurisdiction=chosen, reference=reference, answers=typed, knowledge_version=case.knowledge_version)
+
+
+class CaseChecker:
+    """Checks the JSON lines of a batch, with the same results and problems as `check_case_data`.
+
+    A line is parsed and checked in one pass by `engine.cases.case_schema`, and the case's header
+    (profile, reference date, knowledge version) is checked once per distinct header. A line the
+    schema refuses, a header not seen before and any problem go through `check_case_data`, which
+    words the problems. A header without a reference date is never remembered: its reference
+    moment is "now"."""
+
+    def __init__(self, kb: KnowledgeBase, jurisdiction: str | None = None, limit: int = 10_000):
+        self.kb, self.jurisdiction, self.limit = kb, jurisdiction, limit
+        self._validator = case_json_validator(kb)
+        self._dated = [(qid, q) for qid, q in kb.questions.items() if q.type in ("date", "datetime")]
+        self._headers: dict[tuple, ParsedCase] = {}
+
+    def _typed_dates(self, answers: dict[str, Any], reference: dt.datetime) -> bool:
+        """Convert the date answers in place; False if one is not canonical (or in the future)."""
+        for qid, question in self._dated:
+            value = answers.get(qid)
+            if value is not None:
+                typed = canonical_answer(question, value, reference)
+                if typed is NOT_CANONICAL:
+                    return False
+                answers[qid] = typed
+        return True
+
+    def check_json(self, text: bytes | str, name: str, line: int | None = None) -> ParsedCase:
+        try:
+            case = self._validator.validate_json(text)
+        except ValidationError:
+            case = header = None
+        else:
+            header = (case.get("jurisdiction"), case.get("reference_date"), case.get("knowledge_version"))
+            known = self._headers.get(header)
+            if known is not None:
+                answers = case.get("answers", {})
+                if self._typed_dates(answers, known.reference):
+                    return ParsedCase(known.jurisdiction, known.reference, answers, known.knowledge_version)
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError) as err:  # not JSON, a number too long to read, nested too deep
+            where = f"{err.msg} (column {err.colno})" if isinstance(err, json.JSONDecodeError) else str(err)
+            raise CaseFileError([Problem(name, line, None, None, f"not a JSON object: {where}")]) from None
+        parsed = check_case_data(self.kb, data, name, self.jurisdiction, line)
+        if header is not None and header[1] is not None:
+            if len(self._headers) >= self.limit:
+                self._headers.clear()
+            self._headers[header] = replace(parsed, answers={})
+        return parsed
+
+
+def read_case_file(kb: KnowledgeBase, path: Path, jurisdiction: str | None = None) -> ParsedCase:
+    """Read and check a case file, reading no more than the size limit allows: a regular file is
+    refused by its size; a pipe or a device (/dev/zero never ends) after one byte too many."""
+    name = str(path)
+    try:
+        with path.open("rb") as stream:
+            info = os.fstat(stream.fileno())  # of the file opened, not of whatever the path names now
+            if stat.S_ISREG(info.st_mode) and info.st_size > MAX_CASE_FILE_BYTES:
+                raise CaseFileError([_too_large(name, info.st_size)])
+            raw = stream.read(MAX_CASE_FILE_BYTES + 1)  # bounded even if the file grows meanwhile
+    except OSError as err:
+        raise CaseFileError([Problem(name, None, None, None, f"cannot read the file: {err.strerror}")]) from err
+    if len(raw) > MAX_CASE_FILE_BYTES:
+        raise CaseFileError([_too_large(name, None)])
+    return parse_case(kb, raw, name, jurisdiction)
+
+
+def case_data(
+    answers: dict[str, Any], jurisdiction: str, reference: dt.datetime, knowledge_version: str
+) -> dict[str, Any]:
+    """A case as plain data, in the form `parse_case` reads back."""
+    return {
+        "jurisdiction": jurisdiction,
+        "reference_date": reference.isoformat(timespec="minutes"),  # strftime writes the year 226 as "226"
+        "knowledge_version": knowledge_version,
+        "answers": {key: answer_to_data(value) for key, value in answers.items()},
+    }

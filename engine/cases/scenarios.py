@@ -1,0 +1,70 @@
+"""Run a policy-readable scenario and say, in policy terms, where the outcome differs from it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine.load.answers import parse_answers
+from engine.load.knowledge_base import KnowledgeBase, ScenarioEntry
+from engine.run.session import Assessment, assess_typed
+
+
+@dataclass(frozen=True)
+class ScenarioOutcome:
+    """The assessment of a scenario and every way it departs from what the scenario expects."""
+
+    assessment: Assessment | None
+    mismatches: list[str]
+
+    @property
+    def passed(self) -> bool:
+        return not self.mismatches
+
+
+def _came_out(assessment: Assessment) -> str:
+    lines = []
+    for kind in ("require", "prohibit", "recommend", "flag"):
+        ids = sorted(m.id for m in assessment.measures_of(kind))
+        lines.append(f"  {kind}: {', '.join(ids) or '(none)'}")
+    lines.append(f"  rules applied: {', '.join(step.rule_id for step in assessment.trace) or '(none)'}")
+    if assessment.open_questions:
+        lines.append(f"  still unanswered: {', '.join(q.question.id for q in assessment.open_questions)}")
+    return "\n".join(lines)
+
+
+def run_scenario(kb: KnowledgeBase, entry: ScenarioEntry) -> ScenarioOutcome:
+    """Assess the scenario's answers and compare with its expectations."""
+    scenario = entry.scenario
+    reference = scenario.reference_date
+    typed, errors = parse_answers(kb.questions, scenario.answers, reference)
+    if errors:
+        return ScenarioOutcome(None, [f"answer not accepted: {e}" for e in errors])
+    if scenario.jurisdiction not in kb.jurisdictions:
+        return ScenarioOutcome(None, [f"unknown jurisdiction '{scenario.jurisdiction}'"])
+    result = assess_typed(kb, typed, scenario.jurisdiction, reference)
+    reached = result.measure_pairs()
+    fired = {step.rule_id for step in result.trace}
+    problems = []
+    for kind, measure_id in scenario.expect.measures():
+        if (kind, measure_id) not in reached:
+            problems.append(f"expected '{kind} {measure_id}', but it did not come out")
+    for kind, measure_id in scenario.must_not.measures():
+        if (kind, measure_id) in reached:
+            rules = next(m.rules for m in result.measures if (m.kind, m.id) == (kind, measure_id))
+            problems.append(f"'{kind} {measure_id}' must not come out, but it did (because of {', '.join(rules)})")
+    for rule_id in scenario.expect.rules:
+        if rule_id not in fired:
+            problems.append(f"expected rule {rule_id} to apply, but it did not")
+    for rule_id in scenario.must_not.rules:
+        if rule_id in fired:
+            problems.append(f"rule {rule_id} must not apply, but it did")
+    if scenario.complete is True and result.open_questions:
+        problems.append(
+            "expected the answers to be complete, but questions are still open: "
+            + ", ".join(q.question.id for q in result.open_questions)
+        )
+    if scenario.complete is False and not result.open_questions:
+        problems.append("expected open questions to remain, but the answers are complete")
+    if problems:
+        problems.append("What came out:\n" + _came_out(result))
+    return ScenarioOutcome(result, problems)

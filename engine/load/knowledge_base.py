@@ -1,0 +1,84 @@
+"""The loaded knowledge base: every entry by id, with where it was written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from engine.load.conditions import Condition
+from engine.load.model import (
+    DecisionPoint,
+    Jurisdiction,
+    Measure,
+    NotEncoded,
+    Parameter,
+    Question,
+    RuleSpec,
+    Scenario,
+    Source,
+)
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where an entry was written (for messages and the rule catalogue)."""
+
+    file: str
+    line: int | None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule with its parsed condition; `order` is its position across the rule files."""
+
+    spec: RuleSpec
+    condition: Condition
+    where: Located
+    order: int
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+
+@dataclass(frozen=True)
+class ScenarioEntry:
+    """A scenario with the file and line it comes from."""
+
+    scenario: Scenario
+    where: Located
+
+
+@dataclass
+class KnowledgeBase:
+    """Everything in `knowledge/`, validated. Built by `engine.load.loader.load_knowledge`."""
+
+    root: Path
+    version: str
+    sources: dict[str, Source] = field(default_factory=dict)
+    decision_points: dict[str, DecisionPoint] = field(default_factory=dict)
+    parameters: dict[str, Parameter] = field(default_factory=dict)
+    jurisdictions: dict[str, Jurisdiction] = field(default_factory=dict)
+    measures: dict[str, Measure] = field(default_factory=dict)
+    questions: dict[str, Question] = field(default_factory=dict)
+    rules: dict[str, Rule] = field(default_factory=dict)
+    not_encoded: list[NotEncoded] = field(default_factory=list)
+    scenarios: list[ScenarioEntry] = field(default_factory=list)
+    locations: dict[str, Located] = field(default_factory=dict)
+    # Per-jurisdiction bound programs, built on first use (see engine.run.session.program_for).
+    programs: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def derived_facts(self) -> dict[str, list[str]]:
+        """Each derived fact with the ids of the rules that set it, in rule order."""
+        setters: dict[str, list[str]] = {}
+        for rule in self.rules.values():
+            for fact in rule.spec.then.set:
+                setters.setdefault(fact, []).append(rule.id)
+        return setters
+
+    def question_sort_key(self, question_id: str) -> tuple:
+        """Tie-break order of questions: decision point, then position in the files."""
+        question = self.questions[question_id]
+        point = question.decision_point
+        dp_order = tuple(int(p) for p in point[3:].split("."))
+        return (dp_order, list(self.questions).index(question_id))

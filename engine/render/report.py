@@ -1,0 +1,162 @@
+"""Render an assessment for people (plain text) and for programs (JSON-ready data)."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+from engine.i18n import _
+from engine.load.answers import answer_to_data
+from engine.load.knowledge_base import KnowledgeBase
+from engine.run.explanation import MeasureOutcome, SourceView
+from engine.run.session import Assessment
+
+DISCLAIMER = _(
+    "Decision support only: this is not a decision. The decision, and the assessment of the "
+    "child's best interests, stay with the judge or prosecutor, who may decide differently and "
+    "record why."
+)
+KIND_HEADINGS = {
+    "require": _("Required now"),
+    "prohibit": _("Prohibited"),
+    "recommend": _("Recommended"),
+    "flag": _("Flags"),
+}
+
+
+def _source_data(view: SourceView) -> dict[str, Any]:
+    return {
+        "id": view.id,
+        "title": view.title,
+        "pinpoint": view.pinpoint,
+        "binding_force": view.binding_force,
+        "verification": view.verification,
+        "verified": view.verification == "V",
+        "text": view.text,
+    }
+
+
+def _measure_data(measure: MeasureOutcome) -> dict[str, Any]:
+    deadline = measure.deadline
+    return {
+        "id": measure.id,
+        "kind": measure.kind,
+        "title": measure.title,
+        "description": measure.description,
+        "decision_point": measure.decision_point,
+        "tags": list(measure.tags),
+        "rules": measure.rules,
+        "sources": [_source_data(s) for s in measure.sources],
+        "deadline": None
+        if deadline is None
+        else {
+            "from_question": deadline.from_question,
+            "start": deadline.start.isoformat(timespec="minutes"),
+            "due": deadline.due.isoformat(timespec="minutes"),
+            "exceeded": deadline.exceeded,
+            "parameter": deadline.parameter,
+        },
+    }
+
+
+def to_data(assessment: Assessment) -> dict[str, Any]:
+    """The machine-readable form (`pathway assess --json`)."""
+    return {
+        "disclaimer": DISCLAIMER,
+        "jurisdiction": assessment.jurisdiction,
+        "reference_date": assessment.reference.isoformat(timespec="minutes"),
+        "knowledge_version": assessment.knowledge_version,
+        "complete": assessment.complete,
+        "answers": {k: answer_to_data(v) for k, v in assessment.answers.items()},
+        "measures": [_measure_data(m) for m in assessment.measures],
+        "trace": [
+            {
+                "rule": step.rule_id,
+                "title": step.title,
+                "decision_point": step.decision_point,
+                "stratum": step.stratum,
+                "facts": {use.id: answer_to_data(use.value) for use in step.facts},
+                "parameters": [
+                    {"id": p.id, "national": p.national, "international": p.international} for p in step.parameters
+                ],
+                "sets": step.sets,
+                "concludes": [{"kind": k, "measure": m} for k, m in step.conclusions],
+                "sources": [_source_data(s) for s in step.sources],
+            }
+            for step in assessment.trace
+        ],
+        "national_vs_international": [
+            {"parameter": use.id, "national": use.national, "international": use.international, "rules": rules}
+            for use, rules in assessment.gaps
+        ],
+        "open_questions": [
+            {"id": q.question.id, "text": q.question.text, "waiting_rules": q.waiting_rules}
+            for q in assessment.open_questions
+        ],
+        "answers_no_longer_relevant": assessment.unused_answers,
+        "left_to_judgement": [{"id": n.id, "title": n.title, "why": n.why} for n in assessment.not_encoded],
+    }
+
+
+def _wrap(text: str, indent: str) -> str:
+    return textwrap.fill(" ".join(text.split()), width=100, initial_indent=indent, subsequent_indent=indent)
+
+
+def source_line(view: SourceView) -> str:
+    flag = "" if view.verification == "V" else f" [{view.verification_words.upper()}]"
+    return f"{view.id} {view.pinpoint} — {view.binding_force.replace('_', ' ')}{flag}"
+
+
+def to_text(assessment: Assessment, kb: KnowledgeBase) -> str:
+    """The explained recommendation as plain text (CLI)."""
+    profile = kb.jurisdictions[assessment.jurisdiction]
+    out = [_wrap(DISCLAIMER, ""), ""]
+    out.append(
+        _("Jurisdiction: {name} ({id}) · reference date {date} · knowledge version {version}").format(
+            name=profile.name,
+            id=profile.id,
+            date=assessment.reference.strftime("%Y-%m-%d %H:%M"),
+            version=assessment.knowledge_version,
+        )
+    )
+    if not assessment.complete:
+        out.append(
+            _("PROVISIONAL: {n} relevant question(s) are still unanswered.").format(n=len(assessment.open_questions))
+        )
+    for kind, heading in KIND_HEADINGS.items():
+        measures = assessment.measures_of(kind)
+        if not measures:
+            continue
+        out += ["", f"{heading.upper()}"]
+        for m in measures:
+            line = f"  - {m.title}"
+            if m.deadline:
+                status = _("EXCEEDED") if m.deadline.exceeded else _("due")
+                line += f" ({status} {m.deadline.due.strftime('%Y-%m-%d %H:%M')})"
+            out.append(line)
+            out.append("      " + _("because: {rules}").format(rules=", ".join(m.rules)))
+            for view in m.sources:
+                out.append("      " + source_line(view))
+    if assessment.gaps:
+        out += ["", _("NATIONAL LAW AND THE INTERNATIONAL STANDARD DIFFER")]
+        for use, rules in assessment.gaps:
+            title = kb.parameters[use.id].title
+            out.append(
+                f"  - {title}: "
+                + _("national {n}, international {i} (rules {r})").format(
+                    n=use.national, i=use.international, r=", ".join(rules)
+                )
+            )
+    out += ["", _("WHY (rules applied, in order)")]
+    for step in assessment.trace:
+        out.append(f"  {step.rule_id} [{step.decision_point}] {step.title}")
+        for use in step.facts:
+            out.append(f"      {use.id} = {use.text}")
+        out.append(_wrap(step.explanation, "      "))
+    if assessment.open_questions:
+        out += ["", _("STILL UNANSWERED (the result may change)")]
+        out += [f"  - {q.question.id}: {q.question.text}" for q in assessment.open_questions]
+    if assessment.not_encoded:
+        out += ["", _("LEFT TO THE DECISION-MAKER'S JUDGEMENT (not encoded)")]
+        out += [f"  - {n.title}" for n in assessment.not_encoded]
+    return "\n".join(out)

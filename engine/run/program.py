@@ -1,0 +1,123 @@
+"""The rule base bound to one jurisdiction profile: the shared input of both engines.
+
+Binding replaces parameter tests by constants and parameter operands by their values, and
+writes each rule's exceptions into its condition: a rule applies when its own condition holds
+and none of the rules that are exceptions to it applies. Strata order rules so that a rule
+comes after everything it reads; experta fires by stratum and explanations list by stratum.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+
+from engine.load.conditions import FALSE, Atom, Condition, Const, Operand, atoms, conjoin, negate, transform
+from engine.load.knowledge_base import KnowledgeBase, Rule
+from engine.load.model import Jurisdiction
+
+
+def rule_ref(rule_id: str) -> Atom:
+    """An atom that is true when the rule `rule_id` applies (used for exceptions)."""
+    return Atom("rule", rule_id)
+
+
+@dataclass(frozen=True)
+class ParameterUse:
+    """A parameter a rule reads, with this profile's and the international value."""
+
+    id: str
+    national: object
+    international: object
+
+    @property
+    def differs(self) -> bool:
+        return self.national != self.international
+
+
+class Program:
+    """Every rule of the knowledge base, bound to the parameters of one jurisdiction."""
+
+    def __init__(self, kb: KnowledgeBase, jurisdiction: str, overrides: Mapping[str, object] | None = None):
+        """`overrides`: parameter values replacing the profile's (e.g. a proposed law: {"macr": 14})."""
+        self.kb = kb
+        self.profile: Jurisdiction = kb.jurisdictions[jurisdiction]
+        self.overrides = dict(overrides or {})
+        self.values = {**self.profile.values, **self.overrides}
+        self.international = kb.jurisdictions["baseline"].values
+        self.derived: dict[str, list[str]] = kb.derived_facts()
+        self.exceptions: dict[str, list[str]] = {}
+        for rule in kb.rules.values():
+            for target in rule.spec.exception_to:
+                self.exceptions.setdefault(target, []).append(rule.id)
+        self.own: dict[str, Condition] = {rid: self._bind(rule.condition) for rid, rule in kb.rules.items()}
+        self.effective: dict[str, Condition] = {
+            rid: conjoin([self.own[rid], *(negate(rule_ref(b)) for b in self.exceptions.get(rid, []))])
+            for rid in kb.rules
+        }
+
+    def _value(self, operand: Operand):
+        if operand.kind == "param":
+            return self.values[operand.value]
+        if operand.kind == "international":
+            return self.international[operand.value]
+        return operand.value
+
+    def _bind_atom(self, atom: Atom) -> Condition:
+        if atom.kind == "param":
+            return Const(self.values[atom.name] is True)
+        if atom.kind == "param_compare":
+            lhs, rhs = self.values[atom.name], self._value(atom.operand)
+            if lhs is None or rhs is None:
+                return FALSE  # a parameter set to null ("none") satisfies no comparison
+            probe = Atom("compare", atom.name, atom.op, Operand("literal", rhs))
+            return Const(probe.test(lhs))
+        if atom.operand is not None and atom.operand.kind != "literal":
+            value = self._value(atom.operand)
+            if value is None:
+                return FALSE
+            return Atom(atom.kind, atom.name, atom.op, Operand("literal", value), atom.unit)
+        return atom
+
+    def _bind(self, condition: Condition) -> Condition:
+        return transform(condition, self._bind_atom)
+
+    def dependencies(self, rule_id: str) -> set[str]:
+        """Derived facts ('fact:x') and rules this rule's effective condition reads."""
+        deps = set()
+        for atom in atoms(self.effective[rule_id]):
+            if atom.kind == "rule":
+                deps.add(atom.name)
+            elif atom.kind == "fact" and atom.name in self.derived:
+                deps.add("fact:" + atom.name)
+        return deps
+
+    @cached_property
+    def strata(self) -> dict[str, int]:
+        """Stratum of each rule: 0 when it reads only answers, else one above what it reads."""
+        memo: dict[str, int] = {}
+
+        def level(node: str) -> int:
+            if node not in memo:
+                if node.startswith("fact:"):
+                    memo[node] = max(level(r) for r in self.derived[node[5:]])
+                else:
+                    memo[node] = 1 + max((level(d) for d in self.dependencies(node)), default=-1)
+            return memo[node]
+
+        return {rid: level(rid) for rid in self.kb.rules}
+
+    @cached_property
+    def ordered_rules(self) -> list[Rule]:
+        """Rules by stratum, then by their order in the files: the order of explanations."""
+        return sorted(self.kb.rules.values(), key=lambda r: (self.strata[r.id], r.order))
+
+    def parameters_read(self, rule_id: str) -> list[ParameterUse]:
+        """The parameters a rule's own condition reads, with national and international values."""
+        names: list[str] = []
+        for atom in atoms(self.kb.rules[rule_id].condition):
+            if atom.kind in ("param", "param_compare"):
+                names.append(atom.name)
+            if atom.operand is not None and atom.operand.kind in ("param", "international"):
+                names.append(atom.operand.value)
+        return [ParameterUse(n, self.values[n], self.international[n]) for n in dict.fromkeys(names)]

@@ -1,0 +1,325 @@
+"""The session API: answers so far -> measures, explanation, next question.
+
+Used by the CLI and the web app alike. It is a pure function of (knowledge base, answers,
+jurisdiction, reference moment): nothing is stored, so a case lives wherever its caller keeps
+it (a file, a signed browser session). experta is the engine of record for the conclusions;
+the compiled evaluator (`engine.run.compiled`) decides which questions are still relevant.
+
+Speed (see docs/performance.md): while an interview is incomplete, `assess_typed` computes the
+provisional result with the compiled evaluator, which the differential test proves equal to
+experta's conclusions on every generated case; once no question is open (the final result),
+or when `engine="experta"` is asked for, experta computes the result. A memo of assessments
+keyed by (knowledge base, profile, reference moment, answers, engine) exists for benchmarks and
+batch-like callers, but it is off (size 0) by default: a server must keep no case data beyond
+the request that carries it, so the web app caches per request instead (web/case.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from engine.errors import AnswerError
+from engine.load.answers import parse_answers
+from engine.load.knowledge_base import KnowledgeBase
+from engine.load.model import NotEncoded, Question, reference_datetime
+from engine.run.compiled import compiled_evaluator
+from engine.run.compiler import PathwayEngine, compile_engine_class
+from engine.run.evaluator import Evaluation, Relevance
+from engine.run.explanation import MeasureOutcome, TraceStep, measure_outcomes, trace_steps
+from engine.run.program import ParameterUse, Program
+
+DEFAULT_JURISDICTION = "baseline"
+ENGINES = ("auto", "experta", "compiled")
+MEMO_SIZE = 4096
+_local = threading.local()
+
+
+class AnswersError(ValueError):
+    """Some answers cannot be accepted; `.errors` lists each with what is allowed."""
+
+    def __init__(self, errors: list[AnswerError]):
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+class UnknownJurisdictionError(ValueError):
+    """The jurisdiction profile asked for does not exist."""
+
+
+def program_for(kb: KnowledgeBase, jurisdiction: str) -> Program:
+    """The rule base bound to a profile, built once per knowledge base and profile."""
+    if jurisdiction not in kb.jurisdictions:
+        known = ", ".join(sorted(kb.jurisdictions))
+        raise UnknownJurisdictionError(f"unknown jurisdiction '{jurisdiction}' (known: {known})")
+    program = kb.programs.get(jurisdiction)
+    if program is None:
+        program = kb.programs.setdefault(jurisdiction, Program(kb, jurisdiction))
+    return program
+
+
+def engine_for(program: Program) -> PathwayEngine:
+    """This thread's experta engine for the program: built once, reset for every case."""
+    engines = getattr(_local, "engines", None)
+    if engines is None:
+        engines = _local.engines = {}
+    key = (id(program.kb), program.kb.version, program.profile.id)
+    engine = engines.get(key)
+    if engine is None:
+        engine = engines[key] = compile_engine_class(program)()
+    return engine
+
+
+def reference_moment(value: dt.date | dt.datetime | None) -> dt.datetime:
+    """The moment deadlines and elapsed times are measured at (default: now, to the minute)."""
+    if value is None:
+        return dt.datetime.now().replace(second=0, microsecond=0)
+    return reference_datetime(value)
+
+
+@dataclass(frozen=True)
+class NextQuestion:
+    """The next question to ask, and the undecided rules waiting on its answer."""
+
+    question: Question
+    waiting_rules: list[str]
+
+
+@dataclass
+class Assessment:
+    """Everything known about a case at this point of the interview."""
+
+    jurisdiction: str
+    reference: dt.datetime
+    knowledge_version: str
+    answers: dict[str, Any]
+    measures: list[MeasureOutcome]
+    trace: list[TraceStep]
+    derived: dict[str, bool | None]
+    open_questions: list[NextQuestion]
+    gaps: list[tuple[ParameterUse, list[str]]]
+    not_encoded: list[NotEncoded]
+    experta_order: list[str] = field(default_factory=list)
+    program: Program | None = field(default=None, repr=False, compare=False)
+    engine: str = "experta"  # what computed the conclusions: "experta" (of record) or "compiled" (provisional)
+
+    @cached_property
+    def unused_answers(self) -> list[str]:
+        """Answers the interview would not ask for now (computed on first use: it replays the interview)."""
+        return unused_answers(self.program.kb, self.program, self.answers, self.reference)
+
+    @property
+    def complete(self) -> bool:
+        return not self.open_questions
+
+    @property
+    def next_question(self) -> NextQuestion | None:
+        return self.open_questions[0] if self.open_questions else None
+
+    def measures_of(self, kind: str) -> list[MeasureOutcome]:
+        return [m for m in self.measures if m.kind == kind]
+
+    def measure_pairs(self) -> set[tuple[str, str]]:
+        return {(m.kind, m.id) for m in self.measures}
+
+
+def open_questions(
+    kb: KnowledgeBase, program: Program, answers: Mapping[str, Any], now: dt.datetime, evaluation: Evaluation
+) -> list[NextQuestion]:
+    """Relevant unanswered questions in asking order (decision point, then file order)."""
+    waiting = Relevance(program, answers, now, evaluation).waiting()
+    ids = sorted((q for q in waiting if q in kb.questions and q not in answers), key=kb.question_sort_key)
+    return [NextQuestion(kb.questions[q], waiting[q]) for q in ids]
+
+
+def pending_questions(
+    kb: KnowledgeBase, answers: Mapping[str, Any], jurisdiction: str, now: dt.datetime
+) -> list[NextQuestion]:
+    """The relevant unanswered questions only (no experta run): for walking an interview quickly."""
+    program = program_for(kb, jurisdiction)
+    return open_questions(kb, program, answers, now, compiled_evaluator(program).evaluation(answers, now))
+
+
+def asked_question(
+    kb: KnowledgeBase, answers: Mapping[str, Any], jurisdiction: str, now: dt.datetime, question_id: str
+) -> NextQuestion | None:
+    """The (unanswered) question as the interview would ask it given these answers, with the rules
+    waiting on it; None if it would not be asked. The same as finding it in `pending_questions`,
+    without working out every other question."""
+    program = program_for(kb, jurisdiction)
+    relevance = Relevance(program, answers, now, compiled_evaluator(program).evaluation(answers, now))
+    waiting = relevance.waiting_on(question_id) if question_id in kb.questions else []
+    return NextQuestion(kb.questions[question_id], waiting) if waiting else None
+
+
+@dataclass(frozen=True)
+class InterviewStep:
+    """One page of an interview, from one assessment of the case: the assessment (provisional
+    while questions are open, experta's once none is), the question at the page's step (as it
+    would be asked without its own answer, with the rules waiting on it) and the steps in order.
+
+    Step n is the n-th answer in the order given; the step after the last answer is the next
+    question. Answers that no longer apply keep their step (see `Assessment.unused_answers`)."""
+
+    assessment: Assessment
+    steps: tuple[str, ...]
+    asking: NextQuestion | None = None  # None: no step was asked for, or the step has no question
+
+    @property
+    def asking_id(self) -> str | None:
+        return self.asking.question.id if self.asking is not None else None
+
+    def step_of(self, question_id: str) -> int:
+        return self.steps.index(question_id) + 1
+
+
+def interview_step(
+    kb: KnowledgeBase, answers: Mapping[str, Any], jurisdiction: str, now: dt.datetime, step: int | None = None
+) -> InterviewStep:
+    """Assess the case (answers in the order given) and, if `step` is given, the question at that step."""
+    assessment = assess_typed(kb, answers, jurisdiction, now)
+    following = assessment.next_question
+    steps = (*answers, following.question.id) if following is not None else tuple(answers)
+    if step is None or not 1 <= step <= len(steps):
+        return InterviewStep(assessment, steps)
+    question_id = steps[step - 1]
+    without = {k: v for k, v in answers.items() if k != question_id}
+    asked = asked_question(kb, without, jurisdiction, now, question_id) or NextQuestion(kb.questions[question_id], [])
+    return InterviewStep(assessment, steps, asked)
+
+
+def unused_answers(kb: KnowledgeBase, program: Program, answers: Mapping[str, Any], now: dt.datetime) -> list[str]:
+    """Answers the interview would not ask for now: replay it, taking each next question's answer.
+
+    Adding an answer can only decide rules, never reopen them, so the set of relevant questions
+    only shrinks during an interview. The replay therefore reduces to one pass over the answered
+    questions in asking order, keeping each one that is still relevant given those kept before it.
+    """
+    replayed: dict[str, Any] = {}
+    for question_id in sorted(answers, key=kb.question_sort_key):
+        relevance = Relevance(program, replayed, now, compiled_evaluator(program).evaluation(replayed, now))
+        if relevance.asks(question_id):
+            replayed[question_id] = answers[question_id]
+    return [qid for qid in answers if qid not in replayed]
+
+
+class AssessmentMemo:
+    """A bounded, thread-safe LRU of assessments keyed by the canonical answers (order-free)."""
+
+    def __init__(self, size: int = MEMO_SIZE):
+        self.size = size
+        self._items: OrderedDict[Hashable, Assessment] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key: Hashable) -> Assessment | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is None:
+                self.misses += 1
+                return None
+            self._items.move_to_end(key)
+            self.hits += 1
+            return found
+
+    def put(self, key: Hashable, value: Assessment) -> None:
+        if self.size <= 0:
+            return
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self.hits = self.misses = 0
+
+
+memo = AssessmentMemo(size=0)  # off by default; see the module docstring
+
+
+def _memo_key(kb: KnowledgeBase, answers: Mapping[str, Any], jurisdiction: str, now: dt.datetime, engine: str):
+    key = (id(kb), kb.version, jurisdiction, now, engine, frozenset(answers.items()))
+    try:
+        hash(key)
+    except TypeError:  # an answer of a type no parser produces (e.g. a list): not memoised
+        return None
+    return key
+
+
+def assess_typed(
+    kb: KnowledgeBase, answers: Mapping[str, Any], jurisdiction: str, now: dt.datetime, engine: str = "auto"
+) -> Assessment:
+    """Assess already-checked answers (see `engine.load.answers.parse_answers`).
+
+    `engine`: "auto" (default) computes a provisional result of an incomplete interview with
+    the compiled evaluator and the final result with experta; "experta" always uses experta;
+    "compiled" always uses the compiled evaluator. Results are memoised; treat them as read-only.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine '{engine}' (known: {', '.join(ENGINES)})")
+    key = _memo_key(kb, answers, jurisdiction, now, engine)
+    found = memo.get(key) if key is not None else None
+    if found is not None:
+        return found
+    result = _assess(kb, dict(answers), jurisdiction, now, engine)
+    if key is not None:
+        memo.put(key, result)
+    return result
+
+
+def _assess(kb: KnowledgeBase, answers: dict[str, Any], jurisdiction: str, now: dt.datetime, engine: str) -> Assessment:
+    program = program_for(kb, jurisdiction)
+    evaluation = compiled_evaluator(program).evaluation(answers, now)
+    questions = open_questions(kb, program, answers, now, evaluation)
+    if engine == "experta" or (engine == "auto" and not questions):
+        run = engine_for(program).assess(answers, now)
+        fired, order, used = run.fired, run.fired, "experta"
+        derived = {name: run.derived.get(name, evaluation.derived.get(name)) for name in program.derived}
+    else:
+        fired, order, used = evaluation.fired(), [], "compiled"
+        derived = dict(evaluation.derived)
+    steps = trace_steps(program, fired, answers, derived)
+    gaps: dict[str, tuple[ParameterUse, list[str]]] = {}
+    for step in steps:
+        for use in step.parameters:
+            if use.differs:
+                gaps.setdefault(use.id, (use, []))[1].append(step.rule_id)
+    return Assessment(
+        jurisdiction=jurisdiction,
+        reference=now,
+        knowledge_version=kb.version,
+        answers=answers,
+        measures=measure_outcomes(program, steps, answers, now),
+        trace=steps,
+        derived=derived,
+        open_questions=questions,
+        gaps=list(gaps.values()),
+        not_encoded=list(kb.not_encoded),
+        experta_order=order,
+        program=program,
+        engine=used,
+    )
+
+
+def assess(
+    kb: KnowledgeBase,
+    answers: Mapping[str, Any],
+    jurisdiction: str = DEFAULT_JURISDICTION,
+    reference: dt.date | dt.datetime | None = None,
+    engine: str = "auto",
+) -> Assessment:
+    """Check raw answers (from a file or a form) and assess them; raise `AnswersError` if any is bad."""
+    now = reference_moment(reference)
+    program_for(kb, jurisdiction)
+    typed, errors = parse_answers(kb.questions, answers, now)
+    if errors:
+        raise AnswersError(errors)
+    return assess_typed(kb, typed, jurisdiction, now, engine)
