@@ -20,12 +20,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from engine.analysis.generate import NOW, random_full_case, random_walk_case
-from engine.cases.batch import Scenario, run_batch
+from engine.cases.batch import LawVariant, run_batch
 from engine.cases.batch_input import collect
 from engine.cases.case_file import case_data
 from engine.load.conditions import Atom, transform
 from engine.load.knowledge_base import KnowledgeBase, Rule
-from engine.run.compiled import compiled_evaluator
+from engine.load.model import INTERNATIONAL_PROFILE
 from engine.run.evaluator import evaluate_case
 from engine.run.session import MEMO_SIZE, assess_typed, engine_for, memo, program_for
 
@@ -90,7 +90,7 @@ def duplicate_rules(kb: KnowledgeBase, factor: int) -> KnowledgeBase:
 def _paths(kb: KnowledgeBase, full: list[dict], jurisdiction: str, experta_cases: int) -> dict[str, dict]:
     program = program_for(kb, jurisdiction)
     engine = engine_for(program)
-    fast = compiled_evaluator(program)
+    fast = program.compiled
     some = full[:experta_cases]
     return {
         DIRECT: _summary(_timed(lambda c: evaluate_case(program, c, NOW), full)),
@@ -108,8 +108,8 @@ def _batch_figures(kb: KnowledgeBase, full: list[dict], jurisdiction: str, worke
     """`pathway batch` end to end: from reading the JSONL file to the results file written."""
     raised = kb.jurisdictions[jurisdiction].values["macr"] + 2  # a proposed change of national law
     laws = {
-        "one": [Scenario(jurisdiction)],
-        "compare": [Scenario(jurisdiction), Scenario(jurisdiction, (("macr", raised),))],
+        "one": [LawVariant(jurisdiction)],
+        "compare": [LawVariant(jurisdiction), LawVariant(jurisdiction, (("macr", raised),))],
     }
     with tempfile.TemporaryDirectory() as folder:
         path, out = Path(folder) / "cases.jsonl", Path(folder) / "results.jsonl"
@@ -137,7 +137,7 @@ def _batch_figures(kb: KnowledgeBase, full: list[dict], jurisdiction: str, worke
 def run_benchmark(
     kb: KnowledgeBase,
     cases: int,
-    jurisdiction: str = "baseline",
+    jurisdiction: str = INTERNATIONAL_PROFILE,
     seed: int = 1,
     growth: bool = True,
     workers: int | None = None,
@@ -206,7 +206,7 @@ def _rule_growth(kb: KnowledgeBase, cases: list[dict], jurisdiction: str) -> dic
         start = time.perf_counter()
         program = program_for(grown, jurisdiction)
         engine = engine_for(program)
-        fast = compiled_evaluator(program)
+        fast = program.compiled
         build = (time.perf_counter() - start) * 1000
         some = cases[: max(2, min(len(cases), 100))]
         growth[f"x{factor}"] = {

@@ -25,7 +25,7 @@ from engine.i18n import _
 from engine.load.answers import AnswerValueError, allowed_text, parse_answer
 from engine.load.knowledge_base import KnowledgeBase
 from engine.load.loader import load_knowledge, read_knowledge
-from engine.load.model import Question
+from engine.load.model import INTERNATIONAL_PROFILE, Question
 from engine.render.report import DISCLAIMER, to_data, to_text
 from engine.run.session import UnknownJurisdictionError, assess_typed, program_for, reference_moment
 
@@ -168,7 +168,7 @@ def _why_not_writable(path: Path) -> str | None:
 
 
 @main.command()
-@click.option("--jurisdiction", default="baseline", show_default=True, help=_("Jurisdiction profile id."))
+@click.option("--jurisdiction", default=INTERNATIONAL_PROFILE, show_default=True, help=_("Jurisdiction profile id."))
 @click.option(
     "--date",
     "reference",
@@ -366,7 +366,7 @@ def diff(old: str, new: str, case_dir: Path | None, jurisdiction: str | None) ->
 
 @main.command()
 @click.option("--cases", default=1000, show_default=True, help=_("Generated cases per path."))
-@click.option("--jurisdiction", default="baseline", show_default=True)
+@click.option("--jurisdiction", default=INTERNATIONAL_PROFILE, show_default=True)
 @click.option("--growth/--no-growth", default=True, show_default=True, help=_("Also time x2 and x4 rule bases."))
 @click.option("--workers", type=int, default=None, help=_("Batch worker processes (default: one per core)."))
 @click.option(
@@ -420,7 +420,7 @@ def batch(
     knowledge_dir: Path | None,
 ) -> None:
     """Assess many cases: a folder of YAML/JSON case files, one case file, or a JSONL file (one case a line)."""
-    from engine.cases.batch import Scenario, format_summary, parse_overrides, run_batch
+    from engine.cases.batch import LawVariant, format_summary, parse_overrides, run_batch
     from engine.cases.batch_input import BatchInputError, collect
 
     kb = _load(knowledge_dir)
@@ -435,9 +435,9 @@ def batch(
     except BatchInputError as err:
         click.echo(str(err), err=True)
         sys.exit(EXIT_BAD_INPUT)
-    scenarios = [Scenario(jurisdiction)]
+    scenarios = [LawVariant(jurisdiction)]
     if compare_with is not None or overrides:
-        scenarios.append(Scenario(compare_with or jurisdiction, tuple(sorted(overrides.items()))))
+        scenarios.append(LawVariant(compare_with or jurisdiction, tuple(sorted(overrides.items()))))
     stream = out.open("wb") if out is not None else None
     try:
         with click.progressbar(length=sum(u.size for u in units), label=_("Assessing"), file=sys.stderr) as bar:

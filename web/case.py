@@ -155,5 +155,5 @@ def following_question(step: InterviewStep, question_id: str) -> str | None:
 
 def progress(kb: KnowledgeBase, decision_point: str) -> tuple[int, int]:
     """(position, count) of a decision point among those that have questions."""
-    points = sorted({q.decision_point for q in kb.questions.values()}, key=lambda p: kb.decision_points[p].order)
+    points = sorted({q.decision_point for q in kb.questions.values()}, key=kb.point_order)
     return points.index(decision_point) + 1, len(points)

@@ -17,6 +17,8 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+from engine.load.model import INTERNATIONAL_PROFILE
+
 ENVIRONMENTS = ("development", "production")
 # Locales with a catalogue in web/translations (English is the source language).
 # Right-to-left scripts get dir="rtl" on <html>.
@@ -60,7 +62,7 @@ def default_config() -> dict[str, Any]:
         # which a browser may leave out, so it is off.
         "WTF_CSRF_SSL_STRICT": False,
         "WTF_CSRF_TIME_LIMIT": CASE_IDLE_SECONDS,
-        "DEFAULT_JURISDICTION": "baseline",
+        "DEFAULT_JURISDICTION": INTERNATIONAL_PROFILE,
         # Expensive pages (what would change, audit, the tree file) running at once per process;
         # more get 503 with Retry-After, so they cannot starve the question pages.
         "EXPENSIVE_PAGES_AT_ONCE": 1,

@@ -453,7 +453,7 @@ def pathway_map(point: str | None = None) -> str:
         svg = overlay(svg, structure, on_path)
     points = [
         dp
-        for dp in sorted(kb.decision_points.values(), key=lambda d: d.order)
+        for dp in sorted(kb.decision_points.values(), key=lambda d: kb.point_order(d.id))
         if structure.in_point(dp.id) or any(q.decision_point == dp.id for q in kb.questions.values())
     ]
     nodes = sorted(structure.in_point(point), key=lambda n: n.id) if point else []

@@ -23,7 +23,6 @@ from typing import Any
 
 from engine.analysis.generate import value_classes
 from engine.load.knowledge_base import KnowledgeBase
-from engine.run.compiled import compiled_evaluator
 from engine.run.session import engine_for, open_questions, program_for
 
 KINDS = ("require", "recommend", "prohibit")
@@ -104,7 +103,7 @@ def what_would_change(
 ) -> CounterfactualReport:
     """The smallest sets (one or two) of answer changes that change a required/recommended/prohibited measure."""
     program = program_for(kb, jurisdiction)
-    evaluate_case = compiled_evaluator(program).evaluation
+    evaluate_case = program.compiled.evaluation
     answers = dict(answers)
     base_eval = evaluate_case(answers, now)
     base = _pairs(kb, base_eval.fired())

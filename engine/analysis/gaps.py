@@ -46,7 +46,7 @@ def _rules_reading(kb: KnowledgeBase, parameter: str) -> list[str]:
 
 def gap_report(kb: KnowledgeBase, jurisdiction: str) -> list[Gap]:
     """Every parameter where the profile differs from baseline, with the rules it affects."""
-    profile, baseline = kb.jurisdictions[jurisdiction], kb.jurisdictions["baseline"]
+    profile, baseline = kb.jurisdictions[jurisdiction], kb.international
     gaps = []
     for parameter in kb.parameters.values():
         national, international = profile.values[parameter.id], baseline.values[parameter.id]

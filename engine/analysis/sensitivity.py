@@ -69,7 +69,7 @@ def _answers_text(alternatives: list[Alternative]) -> str:
     return integer_ranges(values)
 
 
-def candidate_values(question: Question, parameter_values: dict[str, Any]) -> list[Any] | None:
+def parameter_candidates(question: Question, parameter_values: dict[str, Any]) -> list[Any] | None:
     """The answers worth trying in place of "I don't know" (None: they cannot be listed)."""
     if question.type == "yes_no":
         return [True, False]
@@ -99,7 +99,7 @@ def unknown_facts(kb: KnowledgeBase, assessment: Assessment) -> list[UnknownFact
     unknown_ids = sorted((q for q, v in assessment.answers.items() if v is UNKNOWN), key=kb.question_sort_key)
     for qid in unknown_ids:
         question = kb.questions[qid]
-        values = candidate_values(question, program.values)
+        values = parameter_candidates(question, program.values)
         if values is None:
             facts.append(UnknownFact(question, False, ()))
             continue

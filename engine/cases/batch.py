@@ -30,7 +30,6 @@ from engine.cases.batch_input import BatchInputError, CaseText, Unit
 from engine.cases.case_file import CaseChecker, ParsedCase, read_case_file
 from engine.errors import CaseFileError
 from engine.load.knowledge_base import KnowledgeBase
-from engine.run.compiled import compiled_evaluator
 from engine.run.compiler import compile_engine_class
 from engine.run.program import Program
 from engine.suggestions import suggest
@@ -79,7 +78,7 @@ def parse_overrides(kb: KnowledgeBase, settings: list[str]) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
-class Scenario:
+class LawVariant:
     """A law to assess under: a profile (None: each case's own) and parameter overrides."""
 
     jurisdiction: str | None = None
@@ -94,7 +93,7 @@ class Scenario:
 class Assessor:
     """Per process: programs, evaluators and the case checker built once, then block after block of cases."""
 
-    def __init__(self, kb: KnowledgeBase, scenarios: list[Scenario], engine: str = "compiled"):
+    def __init__(self, kb: KnowledgeBase, scenarios: list[LawVariant], engine: str = "compiled"):
         self.kb, self.scenarios, self.engine = kb, scenarios, engine
         self.checker = CaseChecker(kb, scenarios[0].jurisdiction)
         self._runs: dict[tuple, Callable] = {}
@@ -117,7 +116,7 @@ class Assessor:
                     return [r.id for r in program.ordered_rules if r.id in concluded], result.measures, None
 
             else:
-                evaluator = compiled_evaluator(program)
+                evaluator = program.compiled
 
                 def run(answers, now, _evaluator=evaluator):
                     result = _evaluator.evaluate(answers, now)
@@ -137,7 +136,7 @@ class Assessor:
             return read_case_file(self.kb, Path(case.path), self.scenarios[0].jurisdiction)
         return self.checker.check_json(case.text, case.path, case.line)
 
-    def _result(self, scenario: Scenario, parsed) -> dict[str, Any]:
+    def _result(self, scenario: LawVariant, parsed) -> dict[str, Any]:
         jurisdiction = scenario.jurisdiction or parsed.jurisdiction
         fired, measures, complete = self._run_for(jurisdiction, scenario.overrides)(parsed.answers, parsed.reference)
         result: dict[str, Any] = {"jurisdiction": jurisdiction}
@@ -189,7 +188,9 @@ class Assessor:
 _worker: dict[str, Any] = {}
 
 
-def _init_worker(assessor: Assessor | None, knowledge_dir: str | None, engine: str, scenarios: list[Scenario]) -> None:
+def _init_worker(
+    assessor: Assessor | None, knowledge_dir: str | None, engine: str, scenarios: list[LawVariant]
+) -> None:
     if assessor is None:  # spawned, not forked: load the knowledge base and build it here
         from engine.load.loader import load_knowledge
 
@@ -212,7 +213,7 @@ def _run_unit(unit: Unit) -> tuple[bytes, int, Summary]:
 class Summary:
     """What a batch found: counts per measure, errors, and for a comparison what changed."""
 
-    scenarios: list[Scenario]
+    scenarios: list[LawVariant]
     cases: int = 0
     errors: list[dict] = field(default_factory=list)
     incomplete: int = 0
@@ -258,7 +259,7 @@ class Summary:
 def run_batch(
     kb: KnowledgeBase,
     units: list[Unit],
-    scenarios: list[Scenario],
+    scenarios: list[LawVariant],
     *,
     workers: int | None = None,
     engine: str = "compiled",

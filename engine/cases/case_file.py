@@ -32,7 +32,7 @@ from engine.errors import CaseFileError, Problem
 from engine.load.answers import NOT_CANONICAL, answer_to_data, canonical_answer, parse_answers
 from engine.load.entries import validate_entry
 from engine.load.knowledge_base import KnowledgeBase
-from engine.load.model import Strict, reference_datetime
+from engine.load.model import INTERNATIONAL_PROFILE, Strict, reference_datetime
 from engine.load.yaml_source import line_of, parse_yaml_text
 from engine.run.session import reference_moment
 
@@ -143,7 +143,7 @@ def _check_case_data(kb: KnowledgeBase, data: Any, name: str, jurisdiction: str 
     case, problems = validate_entry(CaseFile, data, name)
     if case is None:
         raise CaseFileError(problems)
-    chosen = jurisdiction or case.jurisdiction or "baseline"
+    chosen = jurisdiction or case.jurisdiction or INTERNATIONAL_PROFILE
     if chosen not in kb.jurisdictions:
         known = ", ".join(sorted(kb.jurisdictions))
         raise CaseFileError(

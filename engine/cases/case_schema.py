@@ -1,6 +1,6 @@
 """A case file's JSON checked in one pass by pydantic-core: the batch path for JSON lines.
 
-`case_json_validator(kb)` builds, once per knowledge base, a strict pydantic-core schema of a
+`case_json_validator(kb)` builds a strict pydantic-core schema of a
 whole case file from the questions: yes/no answers are JSON booleans, choices exact choice ids,
 lists of choices become frozensets, whole numbers lie within the question's range, "unknown" is
 accepted where the question allows it, and unknown keys are refused. Parsing and checking a
@@ -53,10 +53,7 @@ def _optional(schema: cs.CoreSchema) -> cs.TypedDictField:
 
 
 def case_json_validator(kb: KnowledgeBase) -> SchemaValidator:
-    """The validator of a canonical case file's JSON (built once per knowledge base)."""
-    found = kb.__dict__.get("_case_json_validator")
-    if found is not None:
-        return found
+    """The validator of a canonical case file's JSON (a batch's `CaseChecker` builds it once, before forking)."""
     text = cs.nullable_schema(cs.str_schema(strict=True))
     answers = cs.typed_dict_schema(
         {qid: _optional(_answer_schema(question)) for qid, question in kb.questions.items()},
@@ -72,5 +69,4 @@ def case_json_validator(kb: KnowledgeBase) -> SchemaValidator:
         extra_behavior="forbid",
         strict=True,
     )
-    validator = kb.__dict__["_case_json_validator"] = SchemaValidator(schema)
-    return validator
+    return SchemaValidator(schema)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from engine.load.conditions import Condition
 from engine.load.model import (
+    INTERNATIONAL_PROFILE,
     DecisionPoint,
     Jurisdiction,
     Measure,
@@ -76,9 +77,16 @@ class KnowledgeBase:
                 setters.setdefault(fact, []).append(rule.id)
         return setters
 
+    @property
+    def international(self) -> Jurisdiction:
+        """The profile of the international reference values: the default, and the yardstick of every gap."""
+        return self.jurisdictions[INTERNATIONAL_PROFILE]
+
+    def point_order(self, point: str) -> tuple[int, ...]:
+        """The one order of the pathway's decision points (DP-3.1 comes as (3, 1)); an unknown id comes last."""
+        found = self.decision_points.get(point)
+        return found.order if found is not None else (10_000,)
+
     def question_sort_key(self, question_id: str) -> tuple:
         """Tie-break order of questions: decision point, then position in the files."""
-        question = self.questions[question_id]
-        point = question.decision_point
-        dp_order = tuple(int(p) for p in point[3:].split("."))
-        return (dp_order, list(self.questions).index(question_id))
+        return (self.point_order(self.questions[question_id].decision_point), list(self.questions).index(question_id))

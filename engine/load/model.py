@@ -33,6 +33,9 @@ QuestionType = Literal["yes_no", "choice", "multi_choice", "integer", "date", "d
 MeasureTag = Literal["criminal_process", "prohibited_outcome", "deprivation_of_liberty"]
 
 
+# The profile of the international reference values (knowledge/jurisdictions/baseline.yaml): the
+# default profile, and the yardstick every national value is compared with.
+INTERNATIONAL_PROFILE = "baseline"
 REFERENCE_TIME_FOR_A_DATE = dt.time(12, 0)
 
 
@@ -277,7 +280,7 @@ class Scenario(Strict):
     name: str = Field(min_length=10)
     vignette: str | None = Field(default=None, pattern=r"^V\d{1,2}$")
     narrative: str | None = None
-    jurisdiction: str = "baseline"
+    jurisdiction: str = INTERNATIONAL_PROFILE
     reference_date: dt.datetime
     answers: dict[str, Any]
     expect: Expectation = Field(default_factory=Expectation)

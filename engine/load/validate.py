@@ -15,7 +15,7 @@ from engine.errors import Problem
 from engine.load.answers import parse_answers
 from engine.load.conditions import Atom, atoms
 from engine.load.knowledge_base import KnowledgeBase, Located, Rule
-from engine.load.model import Citation
+from engine.load.model import INTERNATIONAL_PROFILE, Citation
 from engine.suggestions import suggest
 
 
@@ -66,12 +66,12 @@ class _Checker:
 
     def run(self) -> list[Problem]:
         kb = self.kb
-        if "baseline" not in kb.jurisdictions:
+        if INTERNATIONAL_PROFILE not in kb.jurisdictions:
             self.add(
                 Located("knowledge/jurisdictions", None),
                 None,
                 None,
-                "the profile 'baseline' (international reference values) is missing",
+                f"the profile '{INTERNATIONAL_PROFILE}' (international reference values) is missing",
             )
         for kind in ("parameters", "measures", "questions"):
             for entry_id, entry in getattr(kb, kind).items():

@@ -54,7 +54,7 @@ def catalogue(kb: KnowledgeBase) -> list[CatalogueEntry]:
         for target in rule.spec.exception_to:
             defeated_by.setdefault(target, []).append(rule.id)
     entries = []
-    for rule in sorted(kb.rules.values(), key=lambda r: (kb.decision_points[r.spec.decision_point].order, r.order)):
+    for rule in sorted(kb.rules.values(), key=lambda r: (kb.point_order(r.spec.decision_point), r.order)):
         spec = rule.spec
         entries.append(
             CatalogueEntry(

@@ -12,14 +12,16 @@ from __future__ import annotations
 import logging
 import shutil
 import subprocess
-import textwrap
 from dataclasses import dataclass, field
-
-import graphviz
+from typing import TYPE_CHECKING
 
 from engine.load.answers import answer_text
 from engine.load.knowledge_base import KnowledgeBase
+from engine.render.labels import wrap_label
 from engine.run.session import Assessment
+
+if TYPE_CHECKING:
+    import graphviz
 
 KIND_WORDS = {"require": "Required", "prohibit": "Prohibited", "recommend": "Recommended", "flag": "Flag"}
 KIND_COLOURS = {"require": "#1d70b8", "prohibit": "#d4351c", "recommend": "#00703c", "flag": "#b35c00"}
@@ -57,7 +59,7 @@ def build_tree(kb: KnowledgeBase, assessment: Assessment) -> TreeNode:
     points_with_content = {q.decision_point for q in kb.questions.values()} | {
         r.spec.decision_point for r in kb.rules.values()
     }
-    for dp in sorted(kb.decision_points.values(), key=lambda d: d.order):
+    for dp in sorted(kb.decision_points.values(), key=lambda d: kb.point_order(d.id)):
         if dp.id not in points_with_content:
             continue
         answered = sorted(
@@ -112,26 +114,21 @@ def build_tree(kb: KnowledgeBase, assessment: Assessment) -> TreeNode:
     return root
 
 
-def _wrap(text: str, width: int = 30, lines: int = 4) -> str:
-    wrapped = textwrap.wrap(" ".join(text.split()), width=width) or [""]
-    if len(wrapped) > lines:
-        wrapped = [*wrapped[: lines - 1], wrapped[lines - 1][: width - 1] + "…"]
-    return "\n".join(wrapped)
-
-
 def to_graph(tree: TreeNode) -> graphviz.Digraph:
     """The tree as a Graphviz digraph, left to right, with this case's path in bold."""
+    import graphviz  # only when drawing: the engine runs without the graph library loaded
+
     graph = graphviz.Digraph("decision_tree", format="svg")
     graph.attr(rankdir="LR", nodesep="0.15", ranksep="0.5", fontname=FONT, bgcolor="white")
     graph.attr("node", fontname=FONT, fontsize="10", style="filled", fillcolor="white", margin="0.08,0.04")
     graph.attr("edge", arrowsize="0.6")
-    graph.node("case", f"{tree.label}\n{_wrap(tree.detail)}", shape="box", penwidth="2", color=PATH_COLOUR)
+    graph.node("case", f"{tree.label}\n{wrap_label(tree.detail, 30, 4)}", shape="box", penwidth="2", color=PATH_COLOUR)
     drawn_measures: set[str] = set()
     for dp in tree.children:
         dp_style = {"color": PATH_COLOUR, "penwidth": "2.5"} if dp.on_path else {"color": OFF_PATH_COLOUR}
         graph.node(
             dp.id,
-            _wrap(dp.label, 26, 3),
+            wrap_label(dp.label, 26, 3),
             shape="box",
             style="filled,rounded",
             fillcolor="#f3f2f1" if dp.on_path else "white",
@@ -143,7 +140,7 @@ def to_graph(tree: TreeNode) -> graphviz.Digraph:
             if child.kind == "answer":
                 graph.node(
                     child.id,
-                    f"{_wrap(child.label, 32, 3)}\n= {_wrap(child.detail, 32, 2)}",
+                    f"{wrap_label(child.label, 32, 3)}\n= {wrap_label(child.detail, 32, 2)}",
                     shape="note",
                     color=PATH_COLOUR if child.on_path else OFF_PATH_COLOUR,
                     fontcolor=PATH_COLOUR if child.on_path else OFF_PATH_COLOUR,
@@ -153,7 +150,7 @@ def to_graph(tree: TreeNode) -> graphviz.Digraph:
             if child.kind == "not_applied":
                 graph.node(
                     child.id,
-                    _wrap(child.label, 30),
+                    wrap_label(child.label, 30, 4),
                     shape="box",
                     style="dashed",
                     color=OFF_PATH_COLOUR,
@@ -162,7 +159,7 @@ def to_graph(tree: TreeNode) -> graphviz.Digraph:
                 )
                 graph.edge(dp.id, child.id, color=OFF_PATH_COLOUR, style="dashed", minlen="2")
                 continue
-            graph.node(child.id, _wrap(child.label, 30), shape="box", color=PATH_COLOUR, penwidth="2")
+            graph.node(child.id, wrap_label(child.label, 30, 4), shape="box", color=PATH_COLOUR, penwidth="2")
             graph.edge(dp.id, child.id, color=PATH_COLOUR, penwidth="2.5", minlen="2")
             for used in child.uses:
                 graph.edge(used, child.id, style="dotted", color="#505a5f", constraint="false", arrowhead="none")
@@ -172,7 +169,7 @@ def to_graph(tree: TreeNode) -> graphviz.Digraph:
                     drawn_measures.add(measure.id)
                     graph.node(
                         measure.id,
-                        f"{measure.detail.upper()}\n{_wrap(measure.label, 30)}",
+                        f"{measure.detail.upper()}\n{wrap_label(measure.label, 30, 4)}",
                         shape="box",
                         style="filled,bold",
                         fillcolor="white",

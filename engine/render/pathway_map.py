@@ -17,15 +17,17 @@ from __future__ import annotations
 
 import html
 import re
-import textwrap
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-
-import graphviz
+from typing import TYPE_CHECKING
 
 from engine.load.conditions import atoms
 from engine.load.knowledge_base import KnowledgeBase
+from engine.render.labels import wrap_label
 from engine.run.session import Assessment
+
+if TYPE_CHECKING:
+    import graphviz
 
 KIND_COLOURS = {"require": "#1d70b8", "prohibit": "#d4351c", "recommend": "#00703c", "flag": "#b35c00"}
 OTHER_COLOUR = "#6f777b"
@@ -95,17 +97,6 @@ def build_map(kb: KnowledgeBase) -> PathwayMap:
     return result
 
 
-def _wrap(text: str, width: int = 28, lines: int = 3) -> str:
-    wrapped = textwrap.wrap(" ".join(text.split()), width=width) or [""]
-    if len(wrapped) > lines:
-        wrapped = [*wrapped[: lines - 1], wrapped[lines - 1][: width - 1] + "…"]
-    return "\n".join(wrapped)
-
-
-def _dp_sort_key(kb: KnowledgeBase, dp: str) -> int:
-    return kb.decision_points[dp].order if dp in kb.decision_points else 10_000
-
-
 def _edge_id(edge: MapEdge) -> str:
     return f"map-e-{edge.tail}--{edge.head}"
 
@@ -127,6 +118,8 @@ def map_graph(
         inside = {n.id for n in structure.in_point(decision_point)}
         shown_edges = [e for e in structure.edges if e.tail in inside or e.head in inside]
     shown = inside | {e.tail for e in shown_edges} | {e.head for e in shown_edges}
+    import graphviz  # only when drawing: the engine runs without the graph library loaded
+
     graph = graphviz.Digraph("pathway_map", format="svg")
     graph.attr(rankdir="LR", nodesep="0.12", ranksep="0.6", fontname=FONT, bgcolor="white", newrank="true")
     graph.attr("node", fontname=FONT, fontsize="10", style="filled", fillcolor="white", margin="0.06,0.03")
@@ -135,12 +128,12 @@ def map_graph(
     for node_id in shown:
         node = structure.nodes[node_id]
         by_point.setdefault(node.decision_point, []).append(node)
-    for dp in sorted(by_point, key=lambda p: _dp_sort_key(kb, p)):
+    for dp in sorted(by_point, key=kb.point_order):
         title = kb.decision_points[dp].title if dp in kb.decision_points else dp
         neighbour = decision_point is not None and dp != decision_point
         with graph.subgraph(name=f"cluster_{dp}") as cluster:
             attrs = {
-                "label": _wrap(f"{dp} {title}", 40, 2) + (" (other decision point)" if neighbour else ""),
+                "label": wrap_label(f"{dp} {title}", 40, 2) + (" (other decision point)" if neighbour else ""),
                 "style": "rounded,dashed" if neighbour else "rounded",
                 "color": OTHER_COLOUR if neighbour else "#0b0c0c",
                 "fontcolor": OTHER_COLOUR if neighbour else "#0b0c0c",
@@ -164,7 +157,7 @@ def map_graph(
                     style |= {"shape": "box", "style": "filled,rounded"}
                 if link is not None and node.kind == "rule":
                     style |= {"URL": link("rule", node.id[2:]), "tooltip": node.label}
-                label = _wrap(node.label, 26 if node.kind != "rule" else 30)
+                label = wrap_label(node.label, 26 if node.kind != "rule" else 30, 3)
                 cluster.node(node.id, label, id=f"map-{node.id}", **{"class": f"map-{node.kind}"}, **style)
     for edge in shown_edges:
         attrs = {"id": _edge_id(edge)}
@@ -185,6 +178,8 @@ def map_svg(
     link: Callable[[str, str], str] | None = None,
 ) -> str | None:
     """The map as SVG text (without XML prolog), or None when Graphviz's `dot` is not installed."""
+    import graphviz
+
     graph = map_graph(kb, structure, decision_point, link)
     try:
         try:

@@ -98,7 +98,7 @@ def to_data(assessment: Assessment) -> dict[str, Any]:
     }
 
 
-def _wrap(text: str, indent: str) -> str:
+def _paragraph(text: str, indent: str) -> str:
     return textwrap.fill(" ".join(text.split()), width=100, initial_indent=indent, subsequent_indent=indent)
 
 
@@ -110,7 +110,7 @@ def source_line(view: SourceView) -> str:
 def to_text(assessment: Assessment, kb: KnowledgeBase) -> str:
     """The explained recommendation as plain text (CLI)."""
     profile = kb.jurisdictions[assessment.jurisdiction]
-    out = [_wrap(DISCLAIMER, ""), ""]
+    out = [_paragraph(DISCLAIMER, ""), ""]
     out.append(
         _("Jurisdiction: {name} ({id}) · reference date {date} · knowledge version {version}").format(
             name=profile.name,
@@ -152,7 +152,7 @@ def to_text(assessment: Assessment, kb: KnowledgeBase) -> str:
         out.append(f"  {step.rule_id} [{step.decision_point}] {step.title}")
         for use in step.facts:
             out.append(f"      {use.id} = {use.text}")
-        out.append(_wrap(step.explanation, "      "))
+        out.append(_paragraph(step.explanation, "      "))
     if assessment.open_questions:
         out += ["", _("STILL UNANSWERED (the result may change)")]
         out += [f"  - {q.question.id}: {q.question.text}" for q in assessment.open_questions]

@@ -25,11 +25,6 @@ class Step:
     derived_before: tuple[str, ...]  # derived facts set by earlier firings
     measures_before: tuple[tuple[str, str], ...]  # measures concluded by earlier firings
 
-    @property
-    def new_measures(self) -> list[tuple[str, str]]:
-        """What this firing concluded that no earlier firing had."""
-        return [c for c in self.trace.conclusions if c not in self.measures_before]
-
 
 def replay(assessment: Assessment) -> list[Step]:
     """The firings of the case in experta's order."""

@@ -194,11 +194,3 @@ class CompiledEvaluator:
         fired = list(compress(self.rules, applies))
         measures = set(chain.from_iterable(compress(self._measures, applies)))
         return CompiledResult(fired, measures, codes.count(UNDECIDED), facts, self.facts)
-
-
-def compiled_evaluator(program: Program) -> CompiledEvaluator:
-    """The compiled evaluator of a program, built once per program."""
-    found = program.__dict__.get("_fast_evaluator")
-    if found is None:
-        found = program.__dict__["_fast_evaluator"] = CompiledEvaluator(program)
-    return found

@@ -32,8 +32,8 @@ DNF_LIMIT = 64
 STRATUM_SPAN = 100_000
 
 
-class Case(Fact):
-    """All answers of one case, one field per question id, e.g. Case(age_at_conduct=15)."""
+class CaseFact(Fact):
+    """All answers of one case, one field per question id, e.g. CaseFact(age_at_conduct=15)."""
 
 
 class Clock(Fact):
@@ -118,7 +118,7 @@ class _Builder:
                 fields[name] = self.predicates[key]
         patterns = []
         if fields:
-            patterns.append(Case(**fields))
+            patterns.append(CaseFact(**fields))
         patterns.extend(others)
         if tests:
             patterns.append(Clock(now=MATCH.now))
@@ -275,7 +275,7 @@ class PathwayEngine(KnowledgeEngine):
     def assess(self, answers: Mapping[str, Any], now: dt.datetime) -> EngineRun:
         """Reset, declare the case, run to quiescence and collect the conclusions."""
         self.reset()
-        self.declare(Case(**answers), Clock(now=now))
+        self.declare(CaseFact(**answers), Clock(now=now))
         self.run()
         rules = self.program.kb.rules
         measures = {pair for rule_id in self.fired for pair in rules[rule_id].spec.then.measures()}

@@ -59,11 +59,8 @@ NOTHING: frozenset[str] = frozenset()
 
 def rules_mentioning(program: Program) -> dict[str, list[str]]:
     """For each fact, the rules (program order) whose condition mentions it, directly or through
-    the derived facts and rules it refers to: the only rules that can be waiting on it. Built
-    once per program."""
-    found = program.__dict__.get("_rules_mentioning")
-    if found is not None:
-        return found
+    the derived facts and rules it refers to: the only rules that can be waiting on it (kept as
+    `Program.rules_mentioning`)."""
     reach: dict[str, frozenset[str]] = {}
 
     def names(node: Condition) -> set[str]:
@@ -88,7 +85,6 @@ def rules_mentioning(program: Program) -> dict[str, list[str]]:
     for rule in program.ordered_rules:
         for name in sorted(of_rule(rule.id)):
             found.setdefault(name, []).append(rule.id)
-    program.__dict__["_rules_mentioning"] = found
     return found
 
 
@@ -152,7 +148,7 @@ class Relevance:
 
     def _waiting_on(self, question_id: str) -> Iterator[str]:
         status = self.evaluation.status
-        for rule_id in rules_mentioning(self.program).get(question_id, ()):
+        for rule_id in self.program.rules_mentioning.get(question_id, ()):
             if status[rule_id] is None and question_id in self.rule_questions(rule_id):
                 yield rule_id
 

@@ -2,7 +2,7 @@
 
 experta 1.9.4 (its last release) pins `frozendict==1.2`, which reads `collections.Mapping`, an
 alias Python 3.10 removed. Re-creating the aliases before the first import lets a plain
-`pip install` keep experta's own pins. Importing experta also calls `logging.basicConfig()`,
+`pip install` keep experta's own pins; they are removed again once experta is imported. Importing experta also calls `logging.basicConfig()`,
 adding a handler to the root logger, and its watchers can log every fact (that is, answers
 about a child): the root logger is restored and experta's loggers are switched off for good.
 """
@@ -13,7 +13,7 @@ import collections
 import collections.abc
 import logging
 
-for _name in (
+_ALIASES = (
     "Mapping",
     "MutableMapping",
     "Sequence",
@@ -23,14 +23,20 @@ for _name in (
     "Set",
     "MutableSet",
     "Callable",
-):
-    if not hasattr(collections, _name):
-        setattr(collections, _name, getattr(collections.abc, _name))
+)
+_added = [name for name in _ALIASES if not hasattr(collections, name)]
+for _name in _added:
+    setattr(collections, _name, getattr(collections.abc, _name))
 
 _root = logging.getLogger()
 _handlers, _level = list(_root.handlers), _root.level
 
 from experta import AND, MATCH, TEST, Fact, KnowledgeEngine, P, Rule, watchers  # noqa: E402
+
+# frozendict reads the aliases only while its module is imported (`class frozendict(collections.Mapping)`):
+# take them away again, so the rest of the process sees the standard library as it is.
+for _name in _added:
+    delattr(collections, _name)
 
 _root.handlers[:] = _handlers
 _root.setLevel(_level)

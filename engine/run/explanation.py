@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from engine.load.answers import answer_text
@@ -61,7 +61,6 @@ class TraceStep:
     sets: list[str]
     conclusions: list[tuple[str, str]]
     sources: list[SourceView]
-    exceptions_checked: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -134,7 +133,6 @@ def trace_steps(program: Program, fired: list[str], answers: dict, derived: dict
                 list(spec.then.set),
                 spec.then.measures(),
                 source_views(kb, spec.sources),
-                list(program.exceptions.get(rule.id, [])),
             )
         )
     return steps
@@ -193,7 +191,7 @@ def measure_outcomes(program: Program, steps: list[TraceStep], answers: dict, no
     outcomes.sort(
         key=lambda o: (
             KIND_ORDER.index(o.kind),
-            kb.decision_points[o.decision_point].order if o.decision_point in kb.decision_points else (99,),
+            kb.point_order(o.decision_point),
             o.id,
         )
     )

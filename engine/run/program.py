@@ -11,10 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from engine.load.conditions import FALSE, Atom, Condition, Const, Operand, atoms, conjoin, negate, transform
 from engine.load.knowledge_base import KnowledgeBase, Rule
 from engine.load.model import Jurisdiction
+
+if TYPE_CHECKING:
+    from engine.run.compiled import CompiledEvaluator
 
 
 def rule_ref(rule_id: str) -> Atom:
@@ -44,7 +48,7 @@ class Program:
         self.profile: Jurisdiction = kb.jurisdictions[jurisdiction]
         self.overrides = dict(overrides or {})
         self.values = {**self.profile.values, **self.overrides}
-        self.international = kb.jurisdictions["baseline"].values
+        self.international = kb.international.values
         self.derived: dict[str, list[str]] = kb.derived_facts()
         self.exceptions: dict[str, list[str]] = {}
         for rule in kb.rules.values():
@@ -111,6 +115,20 @@ class Program:
     def ordered_rules(self) -> list[Rule]:
         """Rules by stratum, then by their order in the files: the order of explanations."""
         return sorted(self.kb.rules.values(), key=lambda r: (self.strata[r.id], r.order))
+
+    @cached_property
+    def compiled(self) -> CompiledEvaluator:
+        """This program's compiled evaluator (built on first use, then kept with the program)."""
+        from engine.run.compiled import CompiledEvaluator  # compiled reads this module: imported on use
+
+        return CompiledEvaluator(self)
+
+    @cached_property
+    def rules_mentioning(self) -> dict[str, list[str]]:
+        """For each fact, the rules whose condition mentions it (see `engine.run.evaluator.rules_mentioning`)."""
+        from engine.run.evaluator import rules_mentioning  # the evaluator reads this module: imported on use
+
+        return rules_mentioning(self)
 
     def parameters_read(self, rule_id: str) -> list[ParameterUse]:
         """The parameters a rule's own condition reads, with national and international values."""

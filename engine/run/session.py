@@ -27,14 +27,13 @@ from typing import Any
 from engine.errors import AnswerError
 from engine.load.answers import parse_answers
 from engine.load.knowledge_base import KnowledgeBase
-from engine.load.model import NotEncoded, Question, reference_datetime
-from engine.run.compiled import compiled_evaluator
+from engine.load.model import INTERNATIONAL_PROFILE, NotEncoded, Question, reference_datetime
 from engine.run.compiler import PathwayEngine, compile_engine_class
 from engine.run.evaluator import Evaluation, Relevance
 from engine.run.explanation import MeasureOutcome, TraceStep, measure_outcomes, trace_steps
 from engine.run.program import ParameterUse, Program
 
-DEFAULT_JURISDICTION = "baseline"
+DEFAULT_JURISDICTION = INTERNATIONAL_PROFILE
 ENGINES = ("auto", "experta", "compiled")
 MEMO_SIZE = 4096
 _local = threading.local()
@@ -142,7 +141,7 @@ def pending_questions(
 ) -> list[NextQuestion]:
     """The relevant unanswered questions only (no experta run): for walking an interview quickly."""
     program = program_for(kb, jurisdiction)
-    return open_questions(kb, program, answers, now, compiled_evaluator(program).evaluation(answers, now))
+    return open_questions(kb, program, answers, now, program.compiled.evaluation(answers, now))
 
 
 def asked_question(
@@ -152,7 +151,7 @@ def asked_question(
     waiting on it; None if it would not be asked. The same as finding it in `pending_questions`,
     without working out every other question."""
     program = program_for(kb, jurisdiction)
-    relevance = Relevance(program, answers, now, compiled_evaluator(program).evaluation(answers, now))
+    relevance = Relevance(program, answers, now, program.compiled.evaluation(answers, now))
     waiting = relevance.waiting_on(question_id) if question_id in kb.questions else []
     return NextQuestion(kb.questions[question_id], waiting) if waiting else None
 
@@ -202,7 +201,7 @@ def unused_answers(kb: KnowledgeBase, program: Program, answers: Mapping[str, An
     """
     replayed: dict[str, Any] = {}
     for question_id in sorted(answers, key=kb.question_sort_key):
-        relevance = Relevance(program, replayed, now, compiled_evaluator(program).evaluation(replayed, now))
+        relevance = Relevance(program, replayed, now, program.compiled.evaluation(replayed, now))
         if relevance.asks(question_id):
             replayed[question_id] = answers[question_id]
     return [qid for qid in answers if qid not in replayed]
@@ -277,7 +276,7 @@ def assess_typed(
 
 def _assess(kb: KnowledgeBase, answers: dict[str, Any], jurisdiction: str, now: dt.datetime, engine: str) -> Assessment:
     program = program_for(kb, jurisdiction)
-    evaluation = compiled_evaluator(program).evaluation(answers, now)
+    evaluation = program.compiled.evaluation(answers, now)
     questions = open_questions(kb, program, answers, now, evaluation)
     if engine == "experta" or (engine == "auto" and not questions):
         run = engine_for(program).assess(answers, now)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from engine.analysis.sensitivity import candidate_values, unknown_facts
+from engine.analysis.sensitivity import parameter_candidates, unknown_facts
 from engine.load.conditions import UNKNOWN
 from engine.run.session import assess_typed
 
@@ -30,7 +30,7 @@ def test_no_unknown_answers_no_facts(small_kb):
 
 def test_candidates_cover_every_choice_and_the_integer_range(small_kb):
     questions = small_kb.questions
-    assert candidate_values(questions["conduct"], {}) == ["expression", "violence"]
-    assert candidate_values(questions["admits_facts"], {}) == [True, False]
-    assert candidate_values(questions["age_at_conduct"], {}) == list(range(26))
-    assert candidate_values(questions["arrest_datetime"], {}) is None
+    assert parameter_candidates(questions["conduct"], {}) == ["expression", "violence"]
+    assert parameter_candidates(questions["admits_facts"], {}) == [True, False]
+    assert parameter_candidates(questions["age_at_conduct"], {}) == list(range(26))
+    assert parameter_candidates(questions["arrest_datetime"], {}) is None

@@ -18,7 +18,7 @@ import datetime as dt, os, random
 from flask import session
 from flask_wtf.csrf import generate_csrf
 from web import create_app
-from engine.generate import random_walk_case
+from engine.analysis.generate import random_walk_case
 from web.case import Case, save_case
 app = create_app({"SECRET_KEY": os.environ["SECRET_KEY"]})
 kb = app.extensions["pathway_kb"]

@@ -45,6 +45,8 @@ def test_plain_pip_install_imports_experta_and_assesses_a_case(tmp_path):
         "        fired.append('go')\n"
         "engine = Engine(); engine.reset(); engine.declare(Light(color='green')); engine.run()\n"
         "assert fired == ['go'], fired\n"
+        "import collections\n"
+        "assert not hasattr(collections, 'Mapping'), 'the aliases experta needed outlived its import'\n"
         "import engine as api\n"
         "kb = api.load_knowledge()\n"
         "print(len(kb.rules), api.assess(kb, {}).next_question.question.id)\n"

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from cli.benchmark import duplicate_rules, format_figures, run_benchmark, write_figures
 from cli.main import main
-from engine.cases.batch import Scenario, parse_overrides, run_batch
+from engine.cases.batch import LawVariant, parse_overrides, run_batch
 from engine.cases.batch_input import BatchInputError, Files, collect, jsonl_units
 from engine.cases.case_file import CaseChecker, case_data, check_case_data
 from engine.errors import CaseFileError
@@ -66,8 +66,8 @@ def test_experta_engine_option_gives_the_same_lines(kb, tmp_path):
     _write_cases(kb, source, 30)
     units = collect(source)
     fast_blocks, experta_blocks = [], []
-    run_batch(kb, units, [Scenario(None)], workers=1, write=fast_blocks.append)
-    run_batch(kb, units, [Scenario(None)], workers=1, engine="experta", write=experta_blocks.append)
+    run_batch(kb, units, [LawVariant(None)], workers=1, write=fast_blocks.append)
+    run_batch(kb, units, [LawVariant(None)], workers=1, engine="experta", write=experta_blocks.append)
     fast_lines, experta_lines = (b"".join(blocks).decode().splitlines() for blocks in (fast_blocks, experta_blocks))
     assert len(fast_lines) == 30
     for fast, slow in zip(fast_lines, experta_lines, strict=True):
@@ -235,7 +235,7 @@ def test_a_folder_is_read_in_sorted_order_with_jsonl_files_in_place(kb, tmp_path
     (tmp_path / "b.jsonl").write_text('{"answers": {"age_at_conduct": 16}}\n', encoding="utf-8")
     (tmp_path / "c.json").write_text('{"answers": {"age_at_conduct": 17}}', encoding="utf-8")
     blocks = []
-    run_batch(kb, collect(tmp_path), [Scenario(None)], workers=1, write=blocks.append)
+    run_batch(kb, collect(tmp_path), [LawVariant(None)], workers=1, write=blocks.append)
     names = [json.loads(line)["case"] for line in b"".join(blocks).decode().splitlines()]
     assert names == [str(tmp_path / "a.yaml"), f"{tmp_path / 'b.jsonl'}:1", str(tmp_path / "c.json")]
 

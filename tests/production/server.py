@@ -6,9 +6,10 @@
         -b 127.0.0.1:PORT --access-logfile FILE --error-logfile FILE
 
 with a certificate made at test time, `PATHWAY_TRUSTED_HOSTS=127.0.0.1,localhost`, `TMPDIR` an
-empty folder the server must never write to, and its working directory a fresh empty folder (the
-app is found through `PYTHONPATH`, so nothing of the repository is the server's cwd). Every wait
-is bounded; the server is stopped by its process id, and every worker it had is checked gone.
+empty folder the server must never write to, its working directory a fresh empty folder (the
+app is found through `PYTHONPATH`, so nothing of the repository is the server's cwd) and HOME a
+folder of its own. Every wait is bounded; the server is stopped by its process id, and every
+worker it had is checked gone.
 """
 
 from __future__ import annotations
@@ -62,7 +63,10 @@ class ProductionServer:
         self.tmpdir = self.base / "server-tmp"  # TMPDIR: must stay empty
         self.cwd = self.base / "server-cwd"  # the server's working directory: must stay empty
         self.logs = self.base / "logs"
-        for folder in (self.certs, self.tmpdir, self.cwd, self.logs):
+        # HOME: gunicorn (>= 25) puts its control socket under ~/.gunicorn; a home of its own keeps
+        # servers run side by side (other test sessions, the load test) from taking each other's.
+        self.home = self.base / "server-home"
+        for folder in (self.certs, self.tmpdir, self.cwd, self.logs, self.home):
             folder.mkdir(parents=True)
         self.cert, self.key = make_certificate(self.certs)
         self.access_log = self.logs / "access.log"
@@ -108,6 +112,7 @@ class ProductionServer:
                 "PATHWAY_SECRET_KEY": self.secret_key,
                 "PATHWAY_TRUSTED_HOSTS": "127.0.0.1,localhost",
                 "TMPDIR": str(self.tmpdir),
+                "HOME": str(self.home),
                 "PYTHONPATH": str(ROOT),
                 "PYTHONDONTWRITEBYTECODE": "1",
             }

@@ -11,6 +11,8 @@ sends it, with one thing wrong:
 - `cross_origin_same_site`: the form, with the user's own valid token, auto-submitted by a page
   on another origin of the same site (https://127.0.0.1:<other port>): the browser sends the
   SameSite=Lax case cookie, so only the Origin check stands in the way;
+- `null_origin`: the same from that page under `<meta name="referrer" content="no-referrer">`,
+  so the browser sends `Origin: null` and no Referer;
 - `cross_site`: the same from http://localhost:<port> (another site: no cookie either).
 
 Only the page's own form is edited (with page.evaluate) and sent by clicking its button, or by
@@ -40,7 +42,7 @@ from web.case_cookie import REFRESH_AFTER_SECONDS
 
 from .conftest import BrowserUser
 from .server import HOST, ProductionServer
-from .user import EXPIRED, LOOKOUT, case_file, resume
+from .user import EXPIRED, HSTS, LOOKOUT, REFERRER_POLICY, case_file, resume
 
 ATTACKS = [
     "missing",
@@ -49,6 +51,7 @@ ATTACKS = [
     "other_session",
     "replayed",
     "cross_origin_same_site",
+    "null_origin",
     "cross_site",
 ]
 NOT_FROM_HERE = "This form was not sent from this service"
@@ -195,8 +198,11 @@ class AttackerSite:
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
 
-    def serve_form(self, action: str, enctype: str, fields: list[list[str]], files: list[list[str]]) -> None:
-        """A page whose script fills a copy of the app's form (files too) and submits it on load."""
+    def serve_form(
+        self, action: str, enctype: str, fields: list[list[str]], files: list[list[str]], no_referrer: bool = False
+    ) -> None:
+        """A page whose script fills a copy of the app's form (files too) and submits it on load;
+        with `no_referrer`, under a no-referrer policy (the browser then sends `Origin: null`)."""
         inputs = "".join(
             f'<input type="hidden" name="{html.escape(name)}" value="{html.escape(value)}">' for name, value in fields
         )
@@ -212,7 +218,8 @@ class AttackerSite:
         )
         self.page_html = (
             "<!doctype html><title>Win a prize</title>"
-            f'<form method="post" enctype="{html.escape(enctype)}" action="{html.escape(action)}">{inputs}</form>'
+            + ('<meta name="referrer" content="no-referrer">' if no_referrer else "")
+            + f'<form method="post" enctype="{html.escape(enctype)}" action="{html.escape(action)}">{inputs}</form>'
             f"<script>{script}</script>"
         ).encode()
 
@@ -230,6 +237,7 @@ def attackers(server: ProductionServer) -> Iterator[dict[str, AttackerSite]]:
     sites = {
         # same site (the cookie's host), another port: another origin
         "cross_origin_same_site": AttackerSite("127.0.0.1", tls),
+        "null_origin": AttackerSite("127.0.0.1", tls),
         # another site altogether, plain HTTP
         "cross_site": AttackerSite("localhost", None),
     }
@@ -311,7 +319,7 @@ def test_forged_post_is_refused_and_changes_nothing(
             ".map(async ([name, file]) => [name, await file.text()]))"
         )
         assert any(name == "csrf_token" for name, _ in fields)
-        site.serve_form(action, form.evaluate("form => form.enctype"), fields, files)
+        site.serve_form(action, form.evaluate("form => form.enctype"), fields, files, attack == "null_origin")
         with page.expect_response(is_the_post) as posted:
             page.goto(site.url)
         refusals = {EXPIRED, NOT_FROM_HERE}
@@ -323,6 +331,11 @@ def test_forged_post_is_refused_and_changes_nothing(
     response = posted.value
     assert route.path.match(re.sub(r"^https://[^/]+", "", response.url).split("?")[0]), response.url
     assert response.status == 400, f"{attack} on {route.name}: status {response.status}, not refused"
+    if attack == "null_origin":
+        sent = response.request.all_headers()
+        assert sent.get("origin") == "null" and "referer" not in sent, sent
+    assert response.headers.get("strict-transport-security") == HSTS
+    assert response.headers.get("referrer-policy") == REFERRER_POLICY
     page.wait_for_load_state()
     heading = page.locator("h1").inner_text().strip()
     assert heading in refusals, f"{attack} on {route.name}: the page says {heading!r}"

@@ -72,13 +72,13 @@ class MarkedRun:
 
 
 def inspect_server(server: ProductionServer, run: MarkedRun, when: str) -> None:
-    """Look for the marker in every file a server process has open, and under TMPDIR and cwd."""
+    """Look for the marker in every file a server process has open, and under TMPDIR, cwd and HOME."""
     run.inspections += 1
     for pid, path, content in server.open_files():
         run.open_paths.add(path)
         if MARKED in content:
             run.marker_seen.append(f"{when}: open file {path} of pid {pid}")
-    for folder in (server.tmpdir, server.cwd):
+    for folder in (server.tmpdir, server.cwd, server.home):
         for path in folder.rglob("*"):
             if path.is_file() and MARKED in path.read_bytes():
                 run.marker_seen.append(f"{when}: {path}")

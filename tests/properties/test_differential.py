@@ -12,7 +12,6 @@ import random
 
 import pytest
 
-from engine.run.compiled import compiled_evaluator
 from engine.run.evaluator import evaluate_case
 from engine.run.session import engine_for, program_for
 from tests.case_generation import NOW, random_full_case, random_walk_case
@@ -25,13 +24,13 @@ WALK_SHARE = 0.5
 def _compare_fast(kb, jurisdiction, answers) -> str | None:
     program = program_for(kb, jurisdiction)
     reference = evaluate_case(program, answers, NOW)
-    fast = compiled_evaluator(program).evaluate(answers, NOW)
+    fast = program.compiled.evaluate(answers, NOW)
     if fast.fired != reference.fired() or fast.derived != reference.derived:
         return f"compiled evaluator: {fast.fired} vs direct {reference.fired()}"
     if fast.undecided != sum(value is None for value in reference.status.values()):
         return "compiled evaluator: undecided rules differ"
     # The session decides relevance from the compiled evaluator's statuses: every rule must agree.
-    if compiled_evaluator(program).evaluation(answers, NOW) != reference:
+    if program.compiled.evaluation(answers, NOW) != reference:
         return "compiled evaluator: rule statuses differ"
     return None
 

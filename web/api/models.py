@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from engine.load.model import reference_datetime
+from engine.load.model import INTERNATIONAL_PROFILE, reference_datetime
 
 MAX_ANSWERS = 300
 MAX_TEXT = 200
@@ -46,7 +46,7 @@ class CaseRequest(_Model):
     """A case: the answers so far, with the jurisdiction profile and the reference moment."""
 
     jurisdiction: Annotated[str, StringConstraints(min_length=1, max_length=80)] = Field(
-        default="baseline", description="Jurisdiction profile id (GET /api/v1/knowledge lists them)."
+        default=INTERNATIONAL_PROFILE, description="Jurisdiction profile id (GET /api/v1/knowledge lists them)."
     )
     reference_date: dt.datetime | None = Field(
         default=None,

@@ -1,0 +1,12 @@
+"""Labels of graph nodes: a text cut into a few short lines, the last one ending in "…" if cut."""
+
+from __future__ import annotations
+
+import textwrap
+
+
+def wrap_label(text: str, width: int, lines: int) -> str:
+    wrapped = textwrap.wrap(" ".join(text.split()), width=width) or [""]
+    if len(wrapped) > lines:
+        wrapped = [*wrapped[: lines - 1], wrapped[lines - 1][: width - 1] + "…"]
+    return "\n".join(wrapped)
