@@ -23,7 +23,7 @@ from engine import load_knowledge
 from engine.load.answers import answer_text
 from engine.run.explanation import source_views
 
-from . import api, busy, errors, interview, links, policy, records, result, security, teaching, translations
+from . import api, busy, errors, interview, policy, records, result, security, teaching
 from .config import RTL_LANGUAGES, ConfigError, build_config
 
 __all__ = ["ConfigError", "create_app"]
@@ -56,8 +56,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     busy.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
-    translations.install(app)
-    links.install(app)
     # The request log shows routes and step numbers only: no URL names a question or an answer.
     logging.getLogger("werkzeug").setLevel(
         logging.WARNING if app.config["PATHWAY_ENV"] == "production" else logging.INFO
