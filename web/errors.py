@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template
+from flask import Blueprint, Response, render_template
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from engine.cases.case_file import MAX_CASE_FILE_BYTES
 
@@ -40,6 +40,12 @@ def csrf_error(error: CSRFError) -> tuple[str, int]:
             "Your answers are kept: go back, reload the page and try again."
         ),
     )
+
+
+@bp.app_errorhandler(SecurityError)
+def untrusted_host(error: SecurityError) -> Response:
+    """A Host this app does not answer to: no page of ours (its links would name that host), a plain refusal."""
+    return Response("This service is not offered at this address.\n", status=400, mimetype="text/plain")
 
 
 @bp.app_errorhandler(HTTPException)
