@@ -345,6 +345,7 @@ def test_forged_post_is_refused_and_changes_nothing(
     assert case_state(user, origin) == before, f"{attack} on {route.name} changed the case"
 
 
+@pytest.mark.slow  # waits a minute for the cookie to grow old
 def test_a_refused_post_does_not_keep_an_idle_case_alive(
     browser_user: Callable[[], BrowserUser], server: ProductionServer, attackers: dict[str, AttackerSite]
 ):
