@@ -125,7 +125,10 @@ class CaseSessionInterface(SessionInterface):
             if session.modified:
                 response.delete_cookie(name, path="/", secure=secure, httponly=True, samesite="Lax")
             return
-        stale = session.sealed_at is None or time.time() - session.sealed_at > REFRESH_AFTER_SECONDS
+        # A page view a minute after the last seal seals again (the idle time counts views); a
+        # refused request or a static file does not: another site could otherwise keep a case alive.
+        viewed = response.status_code < 400 and request.endpoint != "static"
+        stale = viewed and (session.sealed_at is None or time.time() - session.sealed_at > REFRESH_AFTER_SECONDS)
         if not (session.modified or stale):
             return
         value = self.seal(app, dict(session))

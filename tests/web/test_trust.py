@@ -302,3 +302,16 @@ def test_expensive_pages_wait_their_turn_and_never_hold_up_the_questions(app, mo
         worker.join(60)
     assert outcome["status"] == 200
     assert second.client.get("/what-would-change").status_code == 200
+
+
+def test_a_refused_post_or_a_static_file_does_not_keep_an_idle_case_alive(user, monkeypatch):
+    """Only a page view the user made seals the cookie again: not a refused form, not an image."""
+    started(user)
+    token = user.token()
+    real_time = __import__("time").time
+    monkeypatch.setattr("cryptography.fernet.time.time", lambda: real_time() + 90)
+    monkeypatch.setattr("web.case_cookie.time.time", lambda: real_time() + 90)
+    forged = user.client.post("/finish", data={"csrf_token": token}, headers={"Origin": "https://attacker.example"})
+    assert forged.status_code == 400 and "Set-Cookie" not in forged.headers
+    image = user.client.get("/static/favicon.svg")
+    assert image.status_code == 200 and "Set-Cookie" not in image.headers
