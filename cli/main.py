@@ -27,8 +27,16 @@ from engine.load.knowledge_base import KnowledgeBase
 from engine.load.loader import load_knowledge, read_knowledge
 from engine.load.model import INTERNATIONAL_PROFILE, Question
 from engine.render.report import DISCLAIMER, to_data, to_text
-from engine.run.session import UnknownJurisdictionError, assess_typed, program_for, reference_moment
+from engine.run.session import (
+    UnknownHearingError,
+    UnknownJurisdictionError,
+    assess_typed,
+    hearing_for,
+    program_for,
+    reference_moment,
+)
 
+SERVE_BODY_LIMIT = 16 * 2**20  # the largest request body `pathway serve` reads (in memory) to answer with a page
 EXIT_BAD_INPUT = 2
 knowledge_option = click.option(
     "--knowledge",
@@ -99,7 +107,7 @@ def assess(case: Path, as_json: bool, jurisdiction: str | None, knowledge_dir: P
         for problem in err.problems:
             click.echo(f"  {problem}", err=True)
         sys.exit(EXIT_BAD_INPUT)
-    result = assess_typed(kb, parsed.answers, parsed.jurisdiction, parsed.reference, engine="experta")
+    result = assess_typed(kb, parsed.answers, parsed.jurisdiction, parsed.reference, "experta", parsed.hearing)
     if as_json:
         click.echo(json.dumps(to_data(result), indent=2, ensure_ascii=False, default=str))
     else:
@@ -186,13 +194,23 @@ def _why_not_writable(path: Path) -> str | None:
     default=None,
     help=_("Write the answers to this case file at the end."),
 )
+@click.option(
+    "--hearing",
+    default=None,
+    help=_(
+        "The decision you are preparing (e.g. detention_hearing; see knowledge/hearings.yaml); default: the whole pathway."
+    ),
+)
 @knowledge_option
-def interview(jurisdiction: str, reference: dt.datetime | None, save: Path | None, knowledge_dir: Path | None) -> None:
-    """Ask only the questions that matter, one at a time, then explain the recommendation."""
+def interview(
+    jurisdiction: str, reference: dt.datetime | None, save: Path | None, hearing: str | None, knowledge_dir: Path | None
+) -> None:
+    """Ask only the questions that matter for the decision at hand, one at a time, then explain the recommendation."""
     kb = _load(knowledge_dir)
     try:
         program_for(kb, jurisdiction)
-    except UnknownJurisdictionError as err:
+        hearing_for(kb, hearing)
+    except (UnknownJurisdictionError, UnknownHearingError) as err:
         click.echo(str(err), err=True)
         sys.exit(EXIT_BAD_INPUT)
     unwritable = _why_not_writable(save) if save is not None else None
@@ -209,7 +227,7 @@ def interview(jurisdiction: str, reference: dt.datetime | None, save: Path | Non
     answers: dict = {}
     order: list[str] = []
     while True:
-        result = assess_typed(kb, answers, jurisdiction, now)
+        result = assess_typed(kb, answers, jurisdiction, now, hearing=hearing)
         upcoming = result.next_question
         if upcoming is None:
             break
@@ -239,11 +257,13 @@ def interview(jurisdiction: str, reference: dt.datetime | None, save: Path | Non
             click.echo("   " + _("Not accepted: {message} Please answer again.").format(message=message))
             continue
         order.append(question.id)
-    result = assess_typed(kb, answers, jurisdiction, now, engine="experta")
+    result = assess_typed(kb, answers, jurisdiction, now, "experta", hearing)
     click.echo("")
     click.echo(to_text(result, kb))
     if save is not None:
-        text = yaml.safe_dump(case_data(answers, jurisdiction, now, kb.version), sort_keys=False, allow_unicode=True)
+        text = yaml.safe_dump(
+            case_data(answers, jurisdiction, now, kb.version, hearing), sort_keys=False, allow_unicode=True
+        )
         try:
             save.write_text(text, encoding="utf-8")
         except OSError as err:  # checked at the start, but a disk can fill up or a folder go away since
@@ -476,7 +496,6 @@ def serve(host: str, port: int, threads: int, knowledge_dir: Path | None) -> Non
     import waitress
 
     from web import ConfigError, create_app  # imported here: the other commands need no web stack
-    from web.config import MAX_REQUEST_BYTES
 
     config = {"KNOWLEDGE_DIR": str(knowledge_dir) if knowledge_dir else None}
     if not (os.environ.get("PATHWAY_SECRET_KEY") or os.environ.get("SECRET_KEY")):
@@ -494,17 +513,18 @@ def serve(host: str, port: int, threads: int, knowledge_dir: Path | None) -> Non
         click.echo(str(err), err=True)
         sys.exit(1)
     click.echo(_("Justice Pathway is running at http://{host}:{port}/ (Ctrl+C to stop).").format(host=host, port=port))
-    # waitress spools a request body over inbuf_overflow, and a response over outbuf_overflow, to
-    # a temporary file: keep the largest body it accepts (a little over the app's own limit, so
-    # the app's 413 page is shown) below the first, and pages (at most a few MB) below the second,
-    # so no case data reaches the disk.
+    # waitress reads a whole request body before the app sees it and spools what is over
+    # inbuf_overflow, and a response over outbuf_overflow, to a temporary file. It refuses a body
+    # over max_request_body_size itself, closing the connection (the browser may see a reset):
+    # so it takes up to 16 MiB in memory (the app then shows its own 413 page), spools nothing
+    # below twice that, and keeps pages (at most a few MB) in memory: no case data reaches the disk.
     waitress.serve(
         app,
         host=host,
         port=port,
         threads=threads,
-        max_request_body_size=4 * MAX_REQUEST_BYTES,
-        inbuf_overflow=8 * MAX_REQUEST_BYTES,
+        max_request_body_size=SERVE_BODY_LIMIT,
+        inbuf_overflow=2 * SERVE_BODY_LIMIT,
         outbuf_overflow=64 * 2**20,
         outbuf_high_watermark=128 * 2**20,
         ident="justice-pathway",

@@ -46,11 +46,15 @@ class Case:
     reference: dt.datetime
     answers: dict[str, Any] = field(default_factory=dict)
     note: str = ""
+    hearing: str | None = None  # the decision prepared (knowledge/hearings.yaml); None: the whole pathway
     dropped: list[str] = field(default_factory=list)  # answers the current knowledge base no longer accepts
 
     def step(self, number: int | None = None) -> InterviewStep:
         """The engine's view of this case for one page (and the question at step `number`)."""
-        return on_engine_thread(interview_step, knowledge(), self.answers, self.jurisdiction, self.reference, number)
+        kb = knowledge()
+        return on_engine_thread(
+            interview_step, kb, self.answers, self.jurisdiction, self.reference, number, self.hearing
+        )
 
     def assess(self) -> Assessment:
         return self.step().assessment
@@ -61,8 +65,8 @@ def knowledge() -> KnowledgeBase:
     return current_app.extensions["pathway_kb"]
 
 
-def start_case(jurisdiction: str, reference: dt.datetime) -> Case:
-    case = Case(jurisdiction, reference)
+def start_case(jurisdiction: str, reference: dt.datetime, hearing: str | None) -> Case:
+    case = Case(jurisdiction, reference, hearing=hearing)
     save_case(case)
     return case
 
@@ -90,8 +94,13 @@ def load_case() -> Case | None:
     jurisdiction, reference = data.get("j"), _reference(data.get("r"))
     if not isinstance(jurisdiction, str) or jurisdiction not in kb.jurisdictions or reference is None:
         return None
-    note, items = data.get("n", ""), data.get("a", [])
-    case = Case(jurisdiction, reference, note=note if isinstance(note, str) else "")
+    note, items, hearing = data.get("n", ""), data.get("a", []), data.get("h")
+    case = Case(
+        jurisdiction,
+        reference,
+        note=note if isinstance(note, str) else "",
+        hearing=hearing if isinstance(hearing, str) and hearing in kb.hearings else None,
+    )
     for item in items if isinstance(items, list) else []:
         if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str) and item[0] in kb.questions):
             continue
@@ -112,6 +121,7 @@ def save_case(case: Case) -> None:
         "r": case.reference.isoformat(timespec="minutes"),
         "a": [[qid, answer_to_data(value)] for qid, value in case.answers.items()],
         "n": case.note,
+        **({"h": case.hearing} if case.hearing else {}),
     }
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     app.session_interface.check_fits(app, {**session, SESSION_KEY: data})
@@ -153,7 +163,9 @@ def following_question(step: InterviewStep, question_id: str) -> str | None:
     return None
 
 
-def progress(kb: KnowledgeBase, decision_point: str) -> tuple[int, int]:
-    """(position, count) of a decision point among those that have questions."""
-    points = sorted({q.decision_point for q in kb.questions.values()}, key=kb.point_order)
-    return points.index(decision_point) + 1, len(points)
+def progress(step: InterviewStep, question_id: str) -> tuple[int, int]:
+    """(number, about how many) of a question: its place among the answers that apply, and those
+    answers with the questions still open (an honest estimate: answers can open or close others)."""
+    answered = path(step)
+    number = answered.index(question_id) + 1 if question_id in answered else len(answered) + 1
+    return number, max(number, len(answered) + len(step.assessment.open_questions))

@@ -26,7 +26,12 @@ UNKNOWN_VALUE = "unknown"
 
 
 class StartForm(FlaskForm):
-    """Start a case: jurisdiction profile and reference moment (a date, and a time that defaults to noon)."""
+    """Start a case: the decision at hand, the jurisdiction profile and the reference moment."""
+
+    hearing = RadioField(
+        lazy_gettext("What are you preparing?"),
+        validators=[Optional()],  # none chosen: the whole pathway, as the page preselects
+    )
 
     jurisdiction = RadioField(
         lazy_gettext("Jurisdiction profile"),

@@ -11,6 +11,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext
 from werkzeug.wrappers import Response
 
+from engine.load.hearings import WHOLE_PATHWAY
 from engine.run.session import InterviewStep
 
 from .case import (
@@ -88,12 +89,15 @@ def start() -> Any:
     kb = knowledge()
     form = StartForm()
     form.jurisdiction.choices = [(j.id, j.name) for j in kb.jurisdictions.values()]
+    form.hearing.choices = [(h.id, h.title) for h in kb.hearings.values()] or [(WHOLE_PATHWAY, WHOLE_PATHWAY)]
     if request.method == "GET":
         now = dt.datetime.now().replace(second=0, microsecond=0)
         form.jurisdiction.data = current_app.config["DEFAULT_JURISDICTION"]
+        form.hearing.data = WHOLE_PATHWAY
         form.reference_date.data, form.reference_time.data = now.date(), now.time()
     if form.validate_on_submit():
-        case = start_case(form.jurisdiction.data, form.reference_moment())
+        hearing = form.hearing.data if form.hearing.data in kb.hearings else None
+        case = start_case(form.jurisdiction.data, form.reference_moment(), hearing)
         return next_page(case)
     status = 400 if request.method == "POST" else 200
     return render_template(
@@ -146,7 +150,7 @@ def step(case: Case, number: int) -> Any:
         back_url = step_url(here, back_id)
     else:
         back_url = url_for("interview.start")
-    position, count = progress(kb, item.decision_point)
+    position, count = progress(here, question_id)
     shown = submitted_value(request.form) if problem else form_value(item, case.answers.get(question_id))
     return render_template(
         "interview/question.html",

@@ -34,7 +34,7 @@ from engine.load.entries import validate_entry
 from engine.load.knowledge_base import KnowledgeBase
 from engine.load.model import INTERNATIONAL_PROFILE, Strict, reference_datetime
 from engine.load.yaml_source import line_of, parse_yaml_text
-from engine.run.session import reference_moment
+from engine.run.session import UnknownHearingError, hearing_for, reference_moment
 
 MAX_CASE_FILE_BYTES = 256 * 1024
 # The reference dates a case may have, here and in the web start form: wide enough for any real
@@ -64,6 +64,7 @@ class CaseFile(Strict):
     """The content of a case file."""
 
     jurisdiction: str | None = None
+    hearing: str | None = None  # the decision prepared (knowledge/hearings.yaml); none: the whole pathway
     reference_date: dt.datetime | None = None
     knowledge_version: str | None = None
     answers: dict[str, Any] = Field(default_factory=dict)
@@ -93,6 +94,7 @@ class ParsedCase:
     reference: dt.datetime
     answers: dict[str, Any]
     knowledge_version: str | None = None
+    hearing: str | None = None
 
 
 def _too_large(name: str, size: int | None) -> Problem:
@@ -157,6 +159,10 @@ def _check_case_data(kb: KnowledgeBase, data: Any, name: str, jurisdiction: str 
                 )
             ]
         )
+    try:
+        hearing_for(kb, case.hearing)
+    except UnknownHearingError as err:
+        raise CaseFileError([Problem(name, line_of(data, ("hearing",)), None, "hearing", str(err))]) from None
     reference = reference_moment(case.reference_date)
     typed, errors = parse_answers(kb.questions, case.answers, reference)
     if errors:
@@ -173,7 +179,7 @@ def _check_case_data(kb: KnowledgeBase, data: Any, name: str, jurisdiction: str 
                 for e in errors
             ]
         )
-    return ParsedCase(jurisdiction=chosen, reference=reference, answers=typed, knowledge_version=case.knowledge_version)
+    return ParsedCase(chosen, reference, typed, case.knowledge_version, case.hearing)
 
 
 class CaseChecker:
@@ -208,12 +214,12 @@ class CaseChecker:
         except ValidationError:
             case = header = None
         else:
-            header = (case.get("jurisdiction"), case.get("reference_date"), case.get("knowledge_version"))
+            header = tuple(case.get(key) for key in ("jurisdiction", "reference_date", "knowledge_version", "hearing"))
             known = self._headers.get(header)
             if known is not None:
                 answers = case.get("answers", {})
                 if self._typed_dates(answers, known.reference):
-                    return ParsedCase(known.jurisdiction, known.reference, answers, known.knowledge_version)
+                    return replace(known, answers=answers)
         try:
             data = json.loads(text)
         except (ValueError, RecursionError) as err:  # not JSON, a number too long to read, nested too deep
@@ -245,11 +251,16 @@ def read_case_file(kb: KnowledgeBase, path: Path, jurisdiction: str | None = Non
 
 
 def case_data(
-    answers: dict[str, Any], jurisdiction: str, reference: dt.datetime, knowledge_version: str
+    answers: dict[str, Any],
+    jurisdiction: str,
+    reference: dt.datetime,
+    knowledge_version: str,
+    hearing: str | None = None,
 ) -> dict[str, Any]:
     """A case as plain data, in the form `parse_case` reads back."""
     return {
         "jurisdiction": jurisdiction,
+        **({"hearing": hearing} if hearing is not None else {}),
         "reference_date": reference.isoformat(timespec="minutes"),  # strftime writes the year 226 as "226"
         "knowledge_version": knowledge_version,
         "answers": {key: answer_to_data(value) for key, value in answers.items()},

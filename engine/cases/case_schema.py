@@ -64,6 +64,7 @@ def case_json_validator(kb: KnowledgeBase) -> SchemaValidator:
             "jurisdiction": _optional(text),
             "reference_date": _optional(text),
             "knowledge_version": _optional(text),
+            "hearing": _optional(text),
             "answers": _optional(answers),
         },
         extra_behavior="forbid",

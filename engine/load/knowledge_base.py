@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from engine.load.conditions import Condition
+from engine.load.hearings import Hearing
 from engine.load.model import (
     INTERNATIONAL_PROFILE,
     DecisionPoint,
@@ -65,6 +66,7 @@ class KnowledgeBase:
     rules: dict[str, Rule] = field(default_factory=dict)
     not_encoded: list[NotEncoded] = field(default_factory=list)
     scenarios: list[ScenarioEntry] = field(default_factory=list)
+    hearings: dict[str, Hearing] = field(default_factory=dict)
     locations: dict[str, Located] = field(default_factory=dict)
     # Per-jurisdiction bound programs, built on first use (see engine.run.session.program_for).
     programs: dict = field(default_factory=dict, repr=False, compare=False)

@@ -10,6 +10,7 @@ from typing import Any
 from engine.errors import KnowledgeError, Problem
 from engine.load.conditions import parse_condition
 from engine.load.entries import entries_of, validate_entry
+from engine.load.hearings import Hearing, unknown_points
 from engine.load.knowledge_base import KnowledgeBase, Located, Rule, ScenarioEntry
 from engine.load.model import (
     DecisionPoint,
@@ -140,6 +141,16 @@ class _Reader:
             for name in data.get("values", {}):
                 self.kb.locations[f"{profile.id}.values.{name}"] = Located(file, line_of(data, ("values", name)))
 
+    def load_hearings(self) -> None:
+        # Hearings are optional: without them every case is prepared for the whole pathway.
+        paths = sorted(self.root.glob("hearings.yaml"))
+        for hearing, _, file, line in self.entries(paths, "hearings", Hearing):
+            self.add(self.kb.hearings, hearing, file, line)
+            for point in unknown_points(hearing, self.kb.decision_points):
+                self.problems.append(
+                    Problem(file, line, hearing.id, "decision_points", f"unknown decision point '{point}'")
+                )
+
     def load_scenarios(self) -> None:
         # Scenarios are optional: a knowledge base without any still loads.
         for scenario, _, file, line in self.entries(sorted(self.root.glob("scenarios/*.yaml")), "scenarios", Scenario):
@@ -155,6 +166,7 @@ def read_knowledge(root: Path | str | None = None) -> tuple[KnowledgeBase, list[
         reader.load_list(pattern, key, model, attribute)
     reader.load_rules()
     reader.load_jurisdictions()
+    reader.load_hearings()
     reader.load_scenarios()
     problems = list(dict.fromkeys(reader.problems + cross_check(reader.kb)))
     return reader.kb, problems

@@ -97,9 +97,21 @@ class Relevance:
     for the question in the residual condition (answers substituted and simplified).
     """
 
-    def __init__(self, program: Program, answers: Mapping[str, Any], now: dt.datetime, evaluation: Evaluation):
+    def __init__(
+        self,
+        program: Program,
+        answers: Mapping[str, Any],
+        now: dt.datetime,
+        evaluation: Evaluation,
+        scope: frozenset[str] | None = None,
+    ):
+        """`scope`: the rules whose conclusions matter (a hearing's); None: every rule."""
         self.program, self.answers, self.now, self.evaluation = program, answers, now, evaluation
+        self.scope = scope
         self._memo: dict[str, frozenset[str]] = {}
+
+    def _counts(self, rule_id: str) -> bool:
+        return self.evaluation.status[rule_id] is None and (self.scope is None or rule_id in self.scope)
 
     def _scan(self, node: Condition) -> tuple[bool | None, frozenset[str]]:
         if isinstance(node, Atom):
@@ -147,13 +159,12 @@ class Relevance:
         return self._memo[key]
 
     def _waiting_on(self, question_id: str) -> Iterator[str]:
-        status = self.evaluation.status
         for rule_id in self.program.rules_mentioning.get(question_id, ()):
-            if status[rule_id] is None and question_id in self.rule_questions(rule_id):
+            if self._counts(rule_id) and question_id in self.rule_questions(rule_id):
                 yield rule_id
 
     def waiting_on(self, question_id: str) -> list[str]:
-        """The undecided rules (program order) the (unanswered) question can still decide."""
+        """The undecided rules in scope (program order) the (unanswered) question can still decide."""
         return list(self._waiting_on(question_id))
 
     def asks(self, question_id: str) -> bool:
@@ -164,7 +175,7 @@ class Relevance:
         """Each relevant unanswered question with the undecided rules waiting on it."""
         result: dict[str, list[str]] = {}
         for rule in self.program.ordered_rules:
-            if self.evaluation.status[rule.id] is None:
+            if self._counts(rule.id):
                 for question_id in sorted(self.rule_questions(rule.id)):
                     result.setdefault(question_id, []).append(rule.id)
         return result

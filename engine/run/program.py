@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from engine.load.conditions import FALSE, Atom, Condition, Const, Operand, atoms, conjoin, negate, transform
+from engine.load.hearings import Hearing
 from engine.load.knowledge_base import KnowledgeBase, Rule
 from engine.load.model import Jurisdiction
 
@@ -54,6 +55,7 @@ class Program:
         for rule in kb.rules.values():
             for target in rule.spec.exception_to:
                 self.exceptions.setdefault(target, []).append(rule.id)
+        self._scopes: dict[str, frozenset[str]] = {}  # by hearing id, built on first use
         self.own: dict[str, Condition] = {rid: self._bind(rule.condition) for rid, rule in kb.rules.items()}
         self.effective: dict[str, Condition] = {
             rid: conjoin([self.own[rid], *(negate(rule_ref(b)) for b in self.exceptions.get(rid, []))])
@@ -115,6 +117,17 @@ class Program:
     def ordered_rules(self) -> list[Rule]:
         """Rules by stratum, then by their order in the files: the order of explanations."""
         return sorted(self.kb.rules.values(), key=lambda r: (self.strata[r.id], r.order))
+
+    def scope(self, hearing: Hearing | None) -> frozenset[str] | None:
+        """The rules of a hearing's decision points (None: no hearing, every rule counts)."""
+        if hearing is None:
+            return None
+        found = self._scopes.get(hearing.id)
+        if found is None:
+            found = self._scopes[hearing.id] = frozenset(
+                rid for rid, rule in self.kb.rules.items() if hearing.covers(rule.spec.decision_point)
+            )
+        return found
 
     @cached_property
     def compiled(self) -> CompiledEvaluator:

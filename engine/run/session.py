@@ -26,6 +26,7 @@ from typing import Any
 
 from engine.errors import AnswerError
 from engine.load.answers import parse_answers
+from engine.load.hearings import WHOLE_PATHWAY, Hearing
 from engine.load.knowledge_base import KnowledgeBase
 from engine.load.model import INTERNATIONAL_PROFILE, NotEncoded, Question, reference_datetime
 from engine.run.compiler import PathwayEngine, compile_engine_class
@@ -49,6 +50,10 @@ class AnswersError(ValueError):
 
 class UnknownJurisdictionError(ValueError):
     """The jurisdiction profile asked for does not exist."""
+
+
+class UnknownHearingError(ValueError):
+    """The hearing asked for is not one of the knowledge base's."""
 
 
 def program_for(kb: KnowledgeBase, jurisdiction: str) -> Program:
@@ -106,11 +111,12 @@ class Assessment:
     experta_order: list[str] = field(default_factory=list)
     program: Program | None = field(default=None, repr=False, compare=False)
     engine: str = "experta"  # what computed the conclusions: "experta" (of record) or "compiled" (provisional)
+    hearing: Hearing | None = None  # the decision prepared (None: the whole pathway)
 
     @cached_property
     def unused_answers(self) -> list[str]:
         """Answers the interview would not ask for now (computed on first use: it replays the interview)."""
-        return unused_answers(self.program.kb, self.program, self.answers, self.reference)
+        return unused_answers(self.program.kb, self.program, self.answers, self.reference, self.hearing)
 
     @property
     def complete(self) -> bool:
@@ -127,31 +133,63 @@ class Assessment:
         return {(m.kind, m.id) for m in self.measures}
 
 
+def hearing_for(kb: KnowledgeBase, hearing: str | None) -> Hearing | None:
+    """The hearing a case is prepared for (None: the whole pathway, every rule counts)."""
+    if hearing is None or (hearing == WHOLE_PATHWAY and hearing not in kb.hearings):
+        return None
+    if hearing not in kb.hearings:
+        known = ", ".join(kb.hearings) or "none"
+        raise UnknownHearingError(f"unknown hearing '{hearing}' (known: {known})")
+    return kb.hearings[hearing]
+
+
+def asking_order(kb: KnowledgeBase, hearing: Hearing | None):
+    """The order questions are asked in: the hearing's decision points in its order (age first), then file order."""
+    if hearing is None:
+        hearing = kb.hearings.get(WHOLE_PATHWAY)
+    if hearing is None:
+        return kb.question_sort_key
+    return lambda qid: (hearing.position(kb.questions[qid].decision_point), kb.question_sort_key(qid))
+
+
 def open_questions(
-    kb: KnowledgeBase, program: Program, answers: Mapping[str, Any], now: dt.datetime, evaluation: Evaluation
+    kb: KnowledgeBase,
+    program: Program,
+    answers: Mapping[str, Any],
+    now: dt.datetime,
+    evaluation: Evaluation,
+    hearing: Hearing | None = None,
 ) -> list[NextQuestion]:
-    """Relevant unanswered questions in asking order (decision point, then file order)."""
-    waiting = Relevance(program, answers, now, evaluation).waiting()
-    ids = sorted((q for q in waiting if q in kb.questions and q not in answers), key=kb.question_sort_key)
+    """Relevant unanswered questions in asking order (see `asking_order`)."""
+    waiting = Relevance(program, answers, now, evaluation, program.scope(hearing)).waiting()
+    ids = sorted((q for q in waiting if q in kb.questions and q not in answers), key=asking_order(kb, hearing))
     return [NextQuestion(kb.questions[q], waiting[q]) for q in ids]
 
 
 def pending_questions(
-    kb: KnowledgeBase, answers: Mapping[str, Any], jurisdiction: str, now: dt.datetime
+    kb: KnowledgeBase, answers: Mapping[str, Any], jurisdiction: str, now: dt.datetime, hearing: str | None = None
 ) -> list[NextQuestion]:
     """The relevant unanswered questions only (no experta run): for walking an interview quickly."""
     program = program_for(kb, jurisdiction)
-    return open_questions(kb, program, answers, now, program.compiled.evaluation(answers, now))
+    return open_questions(
+        kb, program, answers, now, program.compiled.evaluation(answers, now), hearing_for(kb, hearing)
+    )
 
 
 def asked_question(
-    kb: KnowledgeBase, answers: Mapping[str, Any], jurisdiction: str, now: dt.datetime, question_id: str
+    kb: KnowledgeBase,
+    answers: Mapping[str, Any],
+    jurisdiction: str,
+    now: dt.datetime,
+    question_id: str,
+    hearing: str | None = None,
 ) -> NextQuestion | None:
     """The (unanswered) question as the interview would ask it given these answers, with the rules
     waiting on it; None if it would not be asked. The same as finding it in `pending_questions`,
     without working out every other question."""
     program = program_for(kb, jurisdiction)
-    relevance = Relevance(program, answers, now, program.compiled.evaluation(answers, now))
+    scope = program.scope(hearing_for(kb, hearing))
+    relevance = Relevance(program, answers, now, program.compiled.evaluation(answers, now), scope)
     waiting = relevance.waiting_on(question_id) if question_id in kb.questions else []
     return NextQuestion(kb.questions[question_id], waiting) if waiting else None
 
@@ -178,21 +216,30 @@ class InterviewStep:
 
 
 def interview_step(
-    kb: KnowledgeBase, answers: Mapping[str, Any], jurisdiction: str, now: dt.datetime, step: int | None = None
+    kb: KnowledgeBase,
+    answers: Mapping[str, Any],
+    jurisdiction: str,
+    now: dt.datetime,
+    step: int | None = None,
+    hearing: str | None = None,
 ) -> InterviewStep:
-    """Assess the case (answers in the order given) and, if `step` is given, the question at that step."""
-    assessment = assess_typed(kb, answers, jurisdiction, now)
+    """Assess the case (answers in the order given) for a hearing and, if `step` is given, the question at that step."""
+    assessment = assess_typed(kb, answers, jurisdiction, now, hearing=hearing)
     following = assessment.next_question
     steps = (*answers, following.question.id) if following is not None else tuple(answers)
     if step is None or not 1 <= step <= len(steps):
         return InterviewStep(assessment, steps)
     question_id = steps[step - 1]
     without = {k: v for k, v in answers.items() if k != question_id}
-    asked = asked_question(kb, without, jurisdiction, now, question_id) or NextQuestion(kb.questions[question_id], [])
+    asked = asked_question(kb, without, jurisdiction, now, question_id, hearing) or NextQuestion(
+        kb.questions[question_id], []
+    )
     return InterviewStep(assessment, steps, asked)
 
 
-def unused_answers(kb: KnowledgeBase, program: Program, answers: Mapping[str, Any], now: dt.datetime) -> list[str]:
+def unused_answers(
+    kb: KnowledgeBase, program: Program, answers: Mapping[str, Any], now: dt.datetime, hearing: Hearing | None = None
+) -> list[str]:
     """Answers the interview would not ask for now: replay it, taking each next question's answer.
 
     Adding an answer can only decide rules, never reopen them, so the set of relevant questions
@@ -200,8 +247,9 @@ def unused_answers(kb: KnowledgeBase, program: Program, answers: Mapping[str, An
     questions in asking order, keeping each one that is still relevant given those kept before it.
     """
     replayed: dict[str, Any] = {}
-    for question_id in sorted(answers, key=kb.question_sort_key):
-        relevance = Relevance(program, replayed, now, program.compiled.evaluation(replayed, now))
+    scope = program.scope(hearing)
+    for question_id in sorted(answers, key=asking_order(kb, hearing)):
+        relevance = Relevance(program, replayed, now, program.compiled.evaluation(replayed, now), scope)
         if relevance.asks(question_id):
             replayed[question_id] = answers[question_id]
     return [qid for qid in answers if qid not in replayed]
@@ -244,8 +292,10 @@ class AssessmentMemo:
 memo = AssessmentMemo(size=0)  # off by default; see the module docstring
 
 
-def _memo_key(kb: KnowledgeBase, answers: Mapping[str, Any], jurisdiction: str, now: dt.datetime, engine: str):
-    key = (id(kb), kb.version, jurisdiction, now, engine, frozenset(answers.items()))
+def _memo_key(
+    kb: KnowledgeBase, answers: Mapping[str, Any], jurisdiction: str, now: dt.datetime, engine: str, hearing: str | None
+):
+    key = (id(kb), kb.version, jurisdiction, now, engine, hearing, frozenset(answers.items()))
     try:
         hash(key)
     except TypeError:  # an answer of a type no parser produces (e.g. a list): not memoised
@@ -254,7 +304,12 @@ def _memo_key(kb: KnowledgeBase, answers: Mapping[str, Any], jurisdiction: str, 
 
 
 def assess_typed(
-    kb: KnowledgeBase, answers: Mapping[str, Any], jurisdiction: str, now: dt.datetime, engine: str = "auto"
+    kb: KnowledgeBase,
+    answers: Mapping[str, Any],
+    jurisdiction: str,
+    now: dt.datetime,
+    engine: str = "auto",
+    hearing: str | None = None,
 ) -> Assessment:
     """Assess already-checked answers (see `engine.load.answers.parse_answers`).
 
@@ -264,20 +319,27 @@ def assess_typed(
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine '{engine}' (known: {', '.join(ENGINES)})")
-    key = _memo_key(kb, answers, jurisdiction, now, engine)
+    key = _memo_key(kb, answers, jurisdiction, now, engine, hearing)
     found = memo.get(key) if key is not None else None
     if found is not None:
         return found
-    result = _assess(kb, dict(answers), jurisdiction, now, engine)
+    result = _assess(kb, dict(answers), jurisdiction, now, engine, hearing_for(kb, hearing))
     if key is not None:
         memo.put(key, result)
     return result
 
 
-def _assess(kb: KnowledgeBase, answers: dict[str, Any], jurisdiction: str, now: dt.datetime, engine: str) -> Assessment:
+def _assess(
+    kb: KnowledgeBase,
+    answers: dict[str, Any],
+    jurisdiction: str,
+    now: dt.datetime,
+    engine: str,
+    hearing: Hearing | None,
+) -> Assessment:
     program = program_for(kb, jurisdiction)
     evaluation = program.compiled.evaluation(answers, now)
-    questions = open_questions(kb, program, answers, now, evaluation)
+    questions = open_questions(kb, program, answers, now, evaluation, hearing)
     if engine == "experta" or (engine == "auto" and not questions):
         run = engine_for(program).assess(answers, now)
         fired, order, used = run.fired, run.fired, "experta"
@@ -305,6 +367,7 @@ def _assess(kb: KnowledgeBase, answers: dict[str, Any], jurisdiction: str, now: 
         experta_order=order,
         program=program,
         engine=used,
+        hearing=hearing,
     )
 
 
@@ -314,6 +377,7 @@ def assess(
     jurisdiction: str = DEFAULT_JURISDICTION,
     reference: dt.date | dt.datetime | None = None,
     engine: str = "auto",
+    hearing: str | None = None,
 ) -> Assessment:
     """Check raw answers (from a file or a form) and assess them; raise `AnswersError` if any is bad."""
     now = reference_moment(reference)
@@ -321,4 +385,4 @@ def assess(
     typed, errors = parse_answers(kb.questions, answers, now)
     if errors:
         raise AnswersError(errors)
-    return assess_typed(kb, typed, jurisdiction, now, engine)
+    return assess_typed(kb, typed, jurisdiction, now, engine, hearing)

@@ -94,6 +94,7 @@ def _plain(value):
 case_files = st.fixed_dictionaries(
     {
         "jurisdiction": mostly(st.sampled_from([*sorted(KB.jurisdictions), None]), st.just("atlantis")),
+        "hearing": mostly(st.sampled_from([*sorted(KB.hearings), None]), st.sampled_from(["appeal", 3])),
         "reference_date": reference_dates,
         "knowledge_version": versions,
         "answers": st.tuples(answer_sets(KB), bent_answers).map(
@@ -104,7 +105,7 @@ case_files = st.fixed_dictionaries(
 
 
 def _saved(parsed) -> str:
-    data = case_data(parsed.answers, parsed.jurisdiction, parsed.reference, parsed.knowledge_version)
+    data = case_data(parsed.answers, parsed.jurisdiction, parsed.reference, parsed.knowledge_version, parsed.hearing)
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
 

@@ -48,7 +48,7 @@ def test_question_page_has_heading_help_progress_and_why(user):
     user.start()
     html = user.question_page("age_at_conduct")
     assert '<h1 class="fieldset__heading">Age at the conduct?</h1>' in html
-    assert "Age — part 1 of 3" in html
+    assert "Age — question 1 of about 4" in html
     assert "Why am I asked this?" in html
     assert "R-MACR-01" in html and "Below MACR or unknown age" in html
     assert 'inputmode="numeric"' in html
