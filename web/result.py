@@ -11,6 +11,7 @@ from markupsafe import Markup
 from engine.analysis.sensitivity import unknown_facts
 from engine.load.knowledge_base import KnowledgeBase
 from engine.render.decision_tree import build_tree, dot_installed, render_svg
+from engine.render.headline import headline
 from engine.run.session import Assessment
 
 from .busy import expensive
@@ -41,6 +42,7 @@ def result_context(kb: KnowledgeBase, case: Case, assessment: Assessment) -> dic
         "profile": kb.jurisdictions[assessment.jurisdiction],
         "kinds": KINDS,
         "by_kind": {kind: assessment.measures_of(kind) for kind in KINDS},
+        "headline": headline(assessment),
         "steps": steps,
         "exceeded": exceeded,
         "unknowns": on_engine_thread(unknown_facts, kb, assessment),

@@ -19,6 +19,7 @@ from engine.load.model import (
     Scenario,
     Source,
 )
+from engine.load.routes import Route
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class KnowledgeBase:
     not_encoded: list[NotEncoded] = field(default_factory=list)
     scenarios: list[ScenarioEntry] = field(default_factory=list)
     hearings: dict[str, Hearing] = field(default_factory=dict)
+    routes: dict[str, Route] = field(default_factory=dict)  # in the order of knowledge/routes.yaml
     locations: dict[str, Located] = field(default_factory=dict)
     # Per-jurisdiction bound programs, built on first use (see engine.run.session.program_for).
     programs: dict = field(default_factory=dict, repr=False, compare=False)

@@ -23,6 +23,7 @@ from engine.load.model import (
     Scenario,
     Source,
 )
+from engine.load.routes import Route, unknown_measures
 from engine.load.validate import cross_check
 from engine.load.yaml_source import line_of, read_yaml
 
@@ -151,6 +152,13 @@ class _Reader:
                     Problem(file, line, hearing.id, "decision_points", f"unknown decision point '{point}'")
                 )
 
+    def load_routes(self) -> None:
+        # Routes are optional: without them a result has no headline.
+        for route, _, file, line in self.entries(sorted(self.root.glob("routes.yaml")), "routes", Route):
+            self.add(self.kb.routes, route, file, line)
+            for measure in unknown_measures(route, self.kb.measures):
+                self.problems.append(Problem(file, line, route.id, "when", f"unknown measure '{measure}'"))
+
     def load_scenarios(self) -> None:
         # Scenarios are optional: a knowledge base without any still loads.
         for scenario, _, file, line in self.entries(sorted(self.root.glob("scenarios/*.yaml")), "scenarios", Scenario):
@@ -167,6 +175,7 @@ def read_knowledge(root: Path | str | None = None) -> tuple[KnowledgeBase, list[
     reader.load_rules()
     reader.load_jurisdictions()
     reader.load_hearings()
+    reader.load_routes()
     reader.load_scenarios()
     problems = list(dict.fromkeys(reader.problems + cross_check(reader.kb)))
     return reader.kb, problems
