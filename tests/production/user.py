@@ -16,6 +16,7 @@ from playwright.sync_api import Page, expect
 
 from engine import load_knowledge
 from engine.load.model import Question
+from tests.browser.journey import fill_answer
 
 KB = load_knowledge()  # the shipped knowledge base: what the production server runs on
 BY_TEXT = {q.text: q for q in KB.questions.values()}
@@ -53,25 +54,6 @@ def start_case(page: Page, origin: str, jurisdiction: str = "baseline", day: str
         page.locator("#reference_time").fill("")  # a date alone means noon
     page.get_by_role("button", name="Start now").click()
     expect_not_expired(page)
-
-
-def fill_answer(page: Page, question: Question, value: Any) -> None:
-    """Put `value` (in case-file form) into the question's controls, without submitting."""
-    if isinstance(value, str) and value == "unknown":
-        page.locator("#answer-unknown" if question.type in ("yes_no", "choice") else "#unknown").check()
-        return
-    if question.type == "yes_no":
-        page.locator(f"input[name=answer][value={'yes' if value else 'no'}]").check()
-    elif question.type == "choice":
-        page.locator(f"input[name=answer][value={value}]").check()
-    elif question.type == "multi_choice":
-        for box in page.locator("input[name=answer]").all():
-            if box.is_checked():
-                box.uncheck()
-        for choice in value:
-            page.locator(f"input[name=answer][value={choice}]").check()
-    else:
-        page.locator("#answer").fill(str(value))
 
 
 def answer(page: Page, question: Question, value: Any) -> None:
