@@ -315,3 +315,12 @@ def test_a_refused_post_or_a_static_file_does_not_keep_an_idle_case_alive(user, 
     assert forged.status_code == 400 and "Set-Cookie" not in forged.headers
     image = user.client.get("/static/favicon.svg")
     assert image.status_code == 200 and "Set-Cookie" not in image.headers
+
+
+def test_the_start_page_says_what_is_kept_where_and_for_how_long_as_configured():
+    app = create_app({"KNOWLEDGE_DIR": str(SMALL), "SECRET_KEY": "k", "CASE_IDLE_SECONDS": 600})
+    html = text_of(browser_client(app).get("/"))
+    kept = html.split('id="what-is-kept"')[1]
+    assert "In this browser" in kept and "On the server" in kept and "In files" in kept
+    assert "after 10 minutes without activity" in kept and "encrypted" in kept
+    assert "after 10 minutes without activity" in html.split('class="footer"')[1]
