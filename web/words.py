@@ -1,0 +1,24 @@
+"""Plain words for values the pages show: a parameter's value with its unit, yes or no for a flag."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext, ngettext
+
+from engine.load.model import Parameter
+
+
+def parameter_value(parameter: Parameter, value: Any) -> str:
+    """A jurisdiction value as a person reads it: "48 hours", "yes", "no", or the value itself."""
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, int) and parameter.unit is not None:
+        units = {
+            "years": ngettext("%(num)d year", "%(num)d years", value),
+            "hours": ngettext("%(num)d hour", "%(num)d hours", value),
+            "days": ngettext("%(num)d day", "%(num)d days", value),
+            "months": ngettext("%(num)d month", "%(num)d months", value),
+        }
+        return units[parameter.unit]
+    return str(value)
