@@ -122,16 +122,40 @@ def read_answer(question: Question, form: MultiDict, reference: dt.datetime) -> 
     try:
         return parse_answer(question, raw, reference), None
     except AnswerValueError as err:
-        return None, problem_from_engine(err.error)
+        return None, problem_from_engine(question, err.error)
 
 
-def problem_from_engine(error: AnswerError) -> AnswerProblem:
-    """The engine's message, with what is allowed (and its suggestion when it has one)."""
-    detail = gettext("Allowed: %(allowed)s.", allowed=error.allowed)
+def problem_from_engine(question: Question, error: AnswerError) -> AnswerProblem:
+    """The engine's message, then what to do (and its suggestion when it has one)."""
+    detail = what_to_enter(question)
     if error.suggestion:
         detail += " " + gettext("Did you mean %(suggestion)s?", suggestion=error.suggestion)
     message = error.message[:1].upper() + error.message[1:]
     return AnswerProblem(message, detail)
+
+
+def what_to_enter(question: Question) -> str:
+    """What to do, in words, for a question's kind of answer ("Enter a whole number from 0 to 25, …")."""
+    if question.type == "integer":
+        low, high = question.min, question.max
+        text = gettext(
+            "Enter a whole number from %(low)d to %(high)d%(unit)s, for example %(example)d",
+            low=low,
+            high=high,
+            unit=f" ({question.unit})" if question.unit else "",
+            example=low + (high - low) // 2,
+        )
+    elif question.type == "date":
+        text = gettext("Enter a date, for example 2026-03-27")
+    elif question.type == "datetime":
+        text = gettext("Enter a date and a time, for example 2026-03-27 14:30")
+    elif question.type == "multi_choice":
+        text = gettext("Choose one or more of the answers shown")
+    else:
+        text = gettext("Choose one of the answers shown")
+    if question.allow_unknown:
+        text += gettext(", or choose “I don't know”")
+    return text + "."
 
 
 def _missing_message(question: Question) -> str:

@@ -94,7 +94,7 @@ def test_bad_answers_are_explained_with_the_engines_words(user):
     html = text_of(out_of_range)
     assert out_of_range.status_code == 400
     assert "There is a problem" in html and 'href="#answer"' in html
-    assert "Out of range" in html and "a whole number from 0 to 25" in html
+    assert "Out of range" in html and "Enter a whole number from 0 to 25" in html and "for example 12" in html
     assert 'value="30"' in html  # what was typed is shown again
     not_a_number = text_of(user.answer("age_at_conduct", "fifteen"))
     assert "Expected a whole number" in not_a_number
