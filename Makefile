@@ -43,7 +43,7 @@ bench: $(STAMP)
 	$(BIN)/pathway bench --cases 2000 --out bench-results/latest.json
 
 bench-smoke: $(STAMP)
-	$(BIN)/pathway bench --cases 10 --no-growth --workers 1
+	$(BIN)/pathway bench --cases 10 --workers 1
 
 ## Load test (tests/load/run.py): gunicorn (production, gthread 2 x 4) over HTTPS on 127.0.0.1, locust
 ## journeys for 60 s with 32 users, one worker killed (SIGKILL) at 30 s; prints requests/s, p50/p99,

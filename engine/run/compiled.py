@@ -53,6 +53,7 @@ class CompiledEvaluator:
         self.rules = [rule.id for rule in program.ordered_rules]
         self.facts = sorted(program.derived)
         self._constants: dict[str, Any] = {"_M": _MISSING, "UNKNOWN": UNKNOWN, "NEGATE": NEGATE}
+        self._constant_names: dict[tuple, str] = {}
         self._questions: dict[str, str] = {}
         self._elapsed: dict[tuple[str, str], str] = {}
         rule_var = {rid: f"s{i}" for i, rid in enumerate(self.rules)}
@@ -60,12 +61,18 @@ class CompiledEvaluator:
         self._rule_var, self._fact_var = rule_var, fact_var
         body: list[str] = []
         emitted_facts: set[str] = set()
+        # Each distinct test of an answer is computed once, into a local, before the first rule that reads it.
+        self._tests: dict[str, str] = {}
+        self._pending: list[str] = []
         for rule in program.ordered_rules:
             for name in self._facts_read(program.effective[rule.id]):
                 if name not in emitted_facts:
                     emitted_facts.add(name)
                     body.append(self._fact_line(name))
-            body.append(f"    {rule_var[rule.id]} = {self._expr(to_nnf(program.effective[rule.id]))}")
+            expression = self._expr(to_nnf(program.effective[rule.id]))
+            body += self._pending
+            self._pending.clear()
+            body.append(f"    {rule_var[rule.id]} = {expression}")
         for name in self.facts:
             if name not in emitted_facts:
                 body.append(self._fact_line(name))
@@ -125,8 +132,17 @@ class CompiledEvaluator:
         return f"    {self._fact_var[name]} = {value}"
 
     def _constant(self, value: Any) -> str:
-        name = f"c{len(self._constants)}"
-        self._constants[name] = value
+        """A name for the value, one per distinct value (so that equal tests read as equal and are computed once)."""
+        key = (type(value), tuple(value) if isinstance(value, list) else value)
+        try:
+            name = self._constant_names.get(key)
+        except TypeError:  # unhashable: a name of its own
+            key, name = None, None
+        if name is None:
+            name = f"c{len(self._constants)}"
+            self._constants[name] = value
+            if key is not None:
+                self._constant_names[key] = name
         return name
 
     def _expr(self, node: Condition) -> str:
@@ -145,7 +161,12 @@ class CompiledEvaluator:
         var = self._questions.setdefault(atom.name, f"a{len(self._questions)}")
         test = self._test(atom, var)
         yes, no = (0, 3) if negated else (3, 0)
-        return f"(1 if {var} is _M else {yes} if {test} else {no})"
+        expression = f"(1 if {var} is _M else {yes} if {test} else {no})"
+        local = self._tests.get(expression)
+        if local is None:
+            local = self._tests[expression] = f"t{len(self._tests)}"
+            self._pending.append(f"    {local} = {expression}")
+        return local
 
     def _test(self, atom: Atom, v: str) -> str:
         """A Python expression equal to `atom.test(v, now)` for a present answer."""

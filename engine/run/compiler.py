@@ -14,17 +14,37 @@ Hazards of experta that this compilation makes impossible (each has a test):
 - Combining `&` groups raises `NameError: chain`: one `P` predicate per field, never `&`.
 - Engines share class-level state across threads: every engine gets a class of its own
   and `engine.run.session` keeps one engine per thread.
+
+Speed (docs/performance.md), with the same conclusions in the same firing order:
+- What a profile decides without any answer is folded in before compiling. A rule whose bound
+  condition is decided by the profile alone (Kleene logic is monotone: a rule decided with no
+  answer is decided the same way for every case) gets no closure rule and no `Status` fact; a
+  rule that always applies still fires, first in its stratum, so it is recorded as before. Its
+  readers see a constant instead of a fact. A derived fact the profile decides is reported
+  without being declared.
+- experta's network is run through leaner callbacks (`_lean_network`): the same nodes, tests
+  and memories, without the token copies no node needs, with facts dispatched by type and by
+  the value of a literal test instead of offering every fact to every test node, and a reset
+  that wipes each memory once.
+
+Why the firing order cannot change: every rule reads only rules of lower strata, and a
+salience is higher for a lower stratum (then by file order), so whatever a firing adds to the
+agenda comes after it: rules fire in program order (`Program.ordered_rules`), whatever the
+closure rules and facts in between.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import inspect
+import sys
 from collections.abc import Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
-from engine.load.conditions import Atom, Literal_, negate, to_dnf
+from engine.load.conditions import Atom, Const, Literal_, negate, to_dnf, transform
+from engine.run.evaluator import evaluate_case
 from engine.run.experta_compat import AND, MATCH, TEST, Fact, KnowledgeEngine, P, Rule
 from engine.run.program import Program
 
@@ -86,9 +106,12 @@ class _Builder:
         self.counter = 0
         # One predicate object per distinct test, so that experta's network can share it.
         self.predicates: dict[tuple, Any] = {}
+        self.dnfs: dict[Any, list | None] = {}  # conditions are frozen dataclasses: one DNF each
 
     def dnf(self, condition, what: str) -> list[tuple[Literal_, ...]]:
-        conjunctions = to_dnf(condition, DNF_LIMIT)
+        conjunctions = self.dnfs.get(condition)
+        if conjunctions is None:
+            conjunctions = self.dnfs[condition] = to_dnf(condition, DNF_LIMIT)
         if conjunctions is None:
             raise CompileError(
                 f"{what}: the condition expands to more than {DNF_LIMIT} alternatives; split it with a derived fact"
@@ -144,42 +167,70 @@ class _Builder:
                         facts.add(atom.name)
         return rules, facts
 
+    def closure(self, conditions: Mapping[str, Any], positive, facts) -> tuple[dict[str, list], set[str]]:
+        """The closure rules needed (to a fixpoint): the negative DNF of every rule some condition
+        reads as false, or that sets a derived fact read as false (or in `facts`)."""
+        need_rules, need_facts = self.needs(positive, False)
+        need_facts |= set(facts)
+        negatives: dict[str, list] = {}
+        while True:
+            for fact in need_facts:
+                need_rules |= {s for s in self.program.derived[fact] if s in conditions}
+            todo = sorted(need_rules - set(negatives))
+            if not todo:
+                return negatives, need_facts
+            for rule_id in todo:
+                negatives[rule_id] = self.dnf(negate(conditions[rule_id]), f"{rule_id} (closure)")
+                more_rules, more_facts = self.needs([negatives[rule_id]], False)
+                need_rules |= more_rules & set(conditions)
+                need_facts |= more_facts
+
     def build(self) -> type:
         program = self.program
         strata = program.strata
-        positive = {r.id: self.dnf(program.effective[r.id], r.id) for r in program.ordered_rules}
+        # What the profile decides without any answer (monotone: the same for every case).
+        static = evaluate_case(program, {}, None)
+        known_rules = {rid: value for rid, value in static.status.items() if value is not None}
+        known_facts = {name: value for name, value in static.derived.items() if value is not None}
+
+        def fold(atom: Atom):
+            if atom.kind == "rule" and atom.name in known_rules:
+                return Const(known_rules[atom.name])
+            if atom.kind == "fact" and atom.name in known_facts:
+                return Const(known_facts[atom.name])
+            return atom
+
+        # The derived facts reported false are those the unfolded compilation would declare false.
+        unfolded = {r.id: self.dnf(program.effective[r.id], r.id) for r in program.ordered_rules}
+        reported = self.closure(program.effective, unfolded.values(), ())[1]
+        open_rules = {r.id: transform(program.effective[r.id], fold) for r in program.ordered_rules}
+        open_rules = {rid: condition for rid, condition in open_rules.items() if rid not in known_rules}
+        positive = {rid: self.dnf(condition, rid) for rid, condition in open_rules.items()}
         for rule in program.ordered_rules:
             salience = -(strata[rule.id] * STRATUM_SPAN + rule.order * 10)
-            self.add(positive[rule.id], salience, _concluder(rule.id))
-        # Closure rules, only for what some condition reads as false (to a fixpoint).
-        need_rules, need_facts = self.needs(positive.values(), False)
-        generated = list(positive.values())
-        done_rules: set[str] = set()
-        while need_rules - done_rules or any(s not in done_rules for f in need_facts for s in program.derived[f]):
-            for fact in need_facts:
-                need_rules |= set(program.derived[fact])
-            for rule_id in sorted(need_rules - done_rules):
-                done_rules.add(rule_id)
-                rule = program.kb.rules[rule_id]
-                negative = self.dnf(negate(program.effective[rule_id]), f"{rule_id} (closure)")
-                salience = -(strata[rule_id] * STRATUM_SPAN + rule.order * 10 + 5)
-                self.add(negative, salience, _denier(rule_id))
-                generated.append(negative)
-                more_rules, more_facts = self.needs([negative], False)
-                need_rules |= more_rules
-                need_facts |= more_facts
-        for fact in sorted(need_facts):
+            if rule.id in positive:
+                self.add(positive[rule.id], salience, _concluder(rule.id))
+            elif known_rules[rule.id]:
+                self.add([()], salience, _concluder(rule.id))  # applies to every case of this profile
+        # Closure rules, only for what some condition reads as false and is still open (to a fixpoint).
+        open_reported = {f for f in reported if f not in known_facts}
+        negatives, need_facts = self.closure(open_rules, positive.values(), open_reported)
+        for rule_id, negative in negatives.items():
+            rule = program.kb.rules[rule_id]
+            self.add(negative, -(strata[rule_id] * STRATUM_SPAN + rule.order * 10 + 5), _denier(rule_id))
+        for fact in sorted(need_facts - set(known_facts)):
             setters = program.derived[fact]
             salience = -(max(strata[s] for s in setters) * STRATUM_SPAN + STRATUM_SPAN - 1)
-            conjunction = tuple((Atom("rule", s), False) for s in setters)
+            conjunction = tuple((Atom("rule", s), False) for s in setters if s not in known_rules)
             self.add([conjunction], salience, _falsifier(fact))
         # Only what some condition reads is declared: every declaration costs a pass of experta's network.
-        read_rules, read_facts = self.needs(generated, True)
+        read_rules, read_facts = self.needs([*positive.values(), *negatives.values()], True)
         attrs = {
             **self.attrs,
             "program": program,
             "status_read": frozenset(read_rules),
             "derived_read": frozenset(read_facts),
+            "derived_known": {name: False for name in sorted(reported) if known_facts.get(name) is False},
         }
         return type(f"Engine_{program.profile.id}", (PathwayEngine,), attrs)
 
@@ -191,18 +242,38 @@ def _concluder(rule_id: str):
     return action
 
 
+def _fact(kind: type, **fields: str | bool) -> Fact:
+    """`kind(**fields)` for plain text and yes/no values: experta's constructor freezes each value
+    (they are already immutable) through several calls, on every firing."""
+    fact = dict.__new__(kind)
+    dict.update(fact, fields)
+    fact._Fact__defaults = {}
+    return fact
+
+
 def _denier(rule_id: str):
     def action(engine):
-        engine.declare(Status(rule=rule_id, value=False))
+        engine.declare(_fact(Status, rule=rule_id, value=False))
 
     return action
 
 
 def _falsifier(fact: str):
     def action(engine):
-        engine.declare(Derived(name=fact, value=False))
+        engine.declare(_fact(Derived, name=fact, value=False))
 
     return action
+
+
+def _lean_strategy(strategy):
+    """experta's depth strategy with its key computed directly: experta caches it in an LRU keyed by
+    the activation, whose lookups cost more (hashes and comparisons of activations) than the key."""
+
+    class LeanDepth(type(strategy)):
+        def get_key(self, activation):
+            return activation.rule.salience, sorted((f["__factid__"] for f in activation.facts), reverse=True)
+
+    return LeanDepth()
 
 
 def _track_conflict_sets(matcher) -> None:
@@ -246,16 +317,299 @@ def _track_conflict_sets(matcher) -> None:
     matcher.changes = changes
 
 
+INDEXED_FAN_OUT = 4  # a node with at least this many literal tests on one field dispatches by value
+
+
+class _Hash:
+    """Stands for an object in a tuple being hashed: hash((_Hash(hash(x)), y)) == hash((x, y))."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: int):
+        self.value = value
+
+    def __hash__(self) -> int:
+        return self.value
+
+
+def _lean_network(matcher) -> None:
+    """Run experta's Rete network through leaner callbacks: the same nodes, tests, memories,
+    tokens and activations, in the same order.
+
+    - No token copies that no node needs. experta copies a token on entering every node; of
+      all the nodes here, only a test node whose check binds a value (a capture) writes to the
+      token it receives, so it alone copies, before writing. Join and conflict-set nodes keep
+      `to_info()` snapshots, never the token itself. Tokens are built without experta's type
+      assertions (they hold what experta's own constructor would have made).
+    - A test node calls its check's function directly (the check's path into the fact is
+      worked out once, and experta's disabled match loggers are not called).
+    - Dispatch by type at the root, and by value below a node whose children all test one
+      field against a literal (`Status.rule`, `Derived.name`): a fact meets only the tests it
+      can pass, instead of every one (this made experta's cost grow with the square of the
+      rules). The children found still run their own test.
+    - Join nodes (`OrdinaryMatchNode`) and conflict-set nodes run experta's own steps, without
+      the loggers; an activation's hash (experta hashes its rule, facts and context on every
+      set and cache lookup) is computed once, with the rule's hash computed once per node.
+    - `reset` wipes each node's memory once (experta's walks the network, shared nodes again
+      for every parent).
+    """
+    rete = sys.modules[type(matcher).__module__]  # experta.matchers.rete, imported by experta_compat
+    nodes, checks, mixins = rete.nodes, rete.check, rete.mixins
+    token_type, info_type = rete.token.Token, rete.token.TokenInfo
+    valid = token_type.TagType.VALID
+    activation_type = nodes.Activation
+    literal = sys.modules[P.__module__].L  # experta.fieldconstraint
+    child_node = mixins.ChildNode
+    new = tuple.__new__
+
+    class LeanActivation(activation_type):
+        """experta's activation, its hash computed once (the same value as experta's)."""
+
+        def __init__(self, rule, facts, context, rule_hash):
+            activation_type.__init__(self, rule, facts, context)
+            self._hash = hash((_Hash(rule_hash), frozenset(self.facts), frozenset(self.context.items())))
+
+        def __hash__(self):
+            return self._hash
+
+    def copy(token):
+        return new(token_type, (token.tag, set(token.data), dict(token.context)))
+
+    def field_path(check) -> tuple | None:
+        """The keys experta's FeatureCheck follows into a fact (None: the fact itself)."""
+        what = check.what
+        if not isinstance(what, str):
+            return (what,)
+        if what.startswith("__") or what.endswith("__"):
+            return None
+        return tuple(int(p) if p.isnumeric() else p for p in what.split("__"))
+
+    def test_of(check):
+        """A function equal to `check(fact)` (FeatureCheck.__call__ without its logging)."""
+        if type(check) is checks.TypeCheck:
+            fact_type = check.fact_type
+            return lambda fact: type(fact) == fact_type  # noqa: E721 (experta's own test)
+        if type(check) is not checks.FeatureCheck:
+            return check
+        path, function, expected = field_path(check), check.check, check.expected
+        if path is None:
+            return lambda fact: function(fact, expected)
+
+        def test(fact):
+            record = fact
+            try:
+                for key in path:
+                    record = record[key]
+            except (IndexError, KeyError, TypeError):
+                return False
+            return function(record, expected)
+
+        return test
+
+    def literal_field(node) -> tuple[str, Any] | None:
+        """(field, value) when the node tests one plain field of a fact against a hashable literal."""
+        check = getattr(node, "matcher", None)
+        if type(node) is not nodes.FeatureTesterNode or type(check) is not checks.FeatureCheck:
+            return None
+        how, path = check.how, field_path(check)
+        if type(how) is not literal or how.__bind__ is not None or path is None or len(path) != 1:
+            return None
+        if type(how.value) not in (str, bool, int, type(None)):
+            return None
+        return path[0], how.value
+
+    def dispatch(children):
+        """The callbacks of `children`, and an index by value when they all test one field."""
+        callbacks = [child.callback for child in children]
+        tested = [literal_field(child.node) for child in children]
+        if len(children) < INDEXED_FAN_OUT or None in tested or len({f for f, _ in tested}) != 1:
+            return callbacks, None, None
+        index: dict[Any, list] = {}
+        for (_, value), callback in zip(tested, callbacks, strict=True):
+            index.setdefault(value, []).append(callback)
+        return callbacks, tested[0][0], index
+
+    def tester(node):
+        """FeatureTesterNode.activate + _activate."""
+        test = test_of(node.matcher)
+        callbacks, field, index = dispatch(node.children)
+
+        def activate(token):
+            data = token.data
+            if len(data) != 1:
+                raise ValueError("a test node takes a token of one fact")
+            for fact in data:
+                match = test(fact)
+            if not match:
+                return
+            if match is not True and isinstance(match, Mapping):  # a capture: the only write to a token, on a copy
+                token = copy(token)
+                context = token.context
+                for key, value in match.items():
+                    if isinstance(key, tuple):
+                        if key[1] in context and context[key[1]] == value:
+                            return
+                    else:
+                        if context.get(key, value) != value:
+                            return
+                        if (False, key) in context and context[(False, key)] == value:
+                            return
+                context.update(match)
+            targets = callbacks
+            if index is not None:
+                try:
+                    targets = index.get(fact[field], ())
+                except KeyError:
+                    return
+                except TypeError:  # an unhashable value: every child tests it
+                    targets = callbacks
+            for callback in targets:
+                callback(token)
+
+        return activate
+
+    def join(node, left: bool):
+        """OrdinaryMatchNode.activate_left/right + its __activation (SameContextCheck as the matcher)."""
+        callbacks = [child.callback for child in node.children]
+        matcher_ = node.matcher
+        same_context = type(matcher_) is checks.SameContextCheck
+
+        def activate(token):
+            if left:  # the memories are new lists after every reset: read them here
+                branch, other = node.left_memory, node.right_memory
+            else:
+                branch, other = node.right_memory, node.left_memory
+            context = token.context
+            if token.tag == valid:
+                branch.append(info_type(token.data, context))
+            else:
+                with suppress(ValueError):
+                    branch.remove(info_type(token.data, context))
+            for other_data, other_items in other:
+                other_context = dict(other_items)
+                lhs, rhs = (context, other_context) if left else (other_context, context)
+                if same_context:
+                    match = True
+                    for key, value in lhs.items():
+                        if key[0] is False:
+                            raise RuntimeError(f'Negated value "{key[1]}" present before capture.')
+                        if (key in rhs and value != rhs[key]) or ((False, key) in rhs and value == rhs[(False, key)]):
+                            match = False
+                            break
+                else:
+                    match = matcher_(lhs, rhs)
+                if match:
+                    joined = {k: v for k, v in context.items() if isinstance(k, str)}
+                    for k, v in other_context.items():
+                        if not isinstance(k, tuple):
+                            joined[k] = v
+                    made = new(token_type, (token.tag, set(token.data | other_data), joined))
+                    for callback in callbacks:
+                        callback(made)
+
+        return activate
+
+    def conflict(node):
+        """ConflictSetNode.activate + _activate."""
+        rule = node.rule
+        rule_hash = hash(rule)
+
+        def activate(token):
+            info = info_type(token.data, token.context)
+            activation = LeanActivation(
+                rule, frozenset(info.data), {k: v for k, v in info.context if isinstance(k, str)}, rule_hash
+            )
+            if token.tag == valid:
+                if info not in node.memory:
+                    node.memory.add(info)
+                    if activation in node.removed:
+                        node.removed.remove(activation)
+                    else:
+                        node.added.add(activation)
+            else:
+                try:
+                    node.memory.remove(info)
+                except ValueError:  # as experta has it (a set raises KeyError, which goes up)
+                    pass
+                else:
+                    if activation in node.added:
+                        node.added.remove(activation)
+                    else:
+                        node.removed.add(activation)
+
+        return activate
+
+    # Every node once, in network order.
+    order, seen, stack = [], set(), [matcher.root_node]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        order.append(node)
+        stack.extend(child.node for child in reversed(node.children))
+    for node in order:
+        if type(node) is nodes.ConflictSetNode:
+            node._activate = conflict(node)
+    _track_conflict_sets(matcher)  # wraps each conflict-set node's `_activate`, read below
+    lean: dict[tuple, Any] = {}
+    for node in reversed(order):  # children first: a node reads its children's callbacks
+        for position, child in enumerate(node.children):
+            callback, target = child.callback, child.node
+            kind, port = type(target), getattr(callback, "__name__", "")
+            key = (id(target), port)
+            if key in lean:
+                callback = lean[key]
+            elif kind is nodes.FeatureTesterNode and port == "activate":
+                callback = lean[key] = tester(target)
+            elif kind is nodes.OrdinaryMatchNode and port in ("activate_left", "activate_right"):
+                callback = lean[key] = join(target, port == "activate_left")
+            elif kind in (nodes.ConflictSetNode, nodes.WhereNode) and port == "activate":
+                callback = lean[key] = target._activate  # a conflict set's is tracked (_track_conflict_sets)
+            node.children[position] = child_node(target, callback)
+    root = matcher.root_node
+    by_type: dict | None = {}
+    for child in root.children:
+        check = getattr(child.node, "matcher", None)
+        if type(check) is not checks.TypeCheck:
+            by_type = None
+            break
+        by_type.setdefault(check.fact_type, []).append(child.callback)
+    if by_type is not None:
+
+        def add(fact):
+            token = new(token_type, (valid, {fact}, {}))
+            for callback in by_type.get(type(fact), ()):
+                callback(token)
+
+        root.add = add
+    no_memory = mixins.NoMemory._reset
+    memories = [node for node in order if type(node)._reset is not no_memory]
+
+    def reset():
+        for node in memories:
+            node._reset()
+
+    matcher.reset = reset
+
+
 class PathwayEngine(KnowledgeEngine):
     """Base of the generated engines: records each knowledge rule once, in firing order."""
 
     program: Program
     status_read: frozenset[str]
     derived_read: frozenset[str]
+    derived_known: dict[str, bool]  # derived facts the profile decides, as experta would report them
 
     def __init__(self):
         super().__init__()
-        _track_conflict_sets(self.matcher)
+        _lean_network(self.matcher)  # conflict-set tracking included
+        self.strategy = _lean_strategy(self.strategy)
+        self._deffacts = super().get_deffacts()
+
+    def get_deffacts(self):
+        """experta looks its deffacts up among every member of the engine on every reset: once is enough."""
+        return self._deffacts
 
     def reset(self, **kwargs):
         self.fired: list[str] = []
@@ -266,9 +620,9 @@ class PathwayEngine(KnowledgeEngine):
             return
         self.fired.append(rule_id)
         spec = self.program.kb.rules[rule_id].spec
-        facts = [Derived(name=name, value=True) for name in spec.then.set if name in self.derived_read]
+        facts = [_fact(Derived, name=name, value=True) for name in spec.then.set if name in self.derived_read]
         if rule_id in self.status_read:
-            facts.append(Status(rule=rule_id, value=True))
+            facts.append(_fact(Status, rule=rule_id, value=True))
         if facts:
             self.declare(*facts)
 
@@ -279,7 +633,8 @@ class PathwayEngine(KnowledgeEngine):
         self.run()
         rules = self.program.kb.rules
         measures = {pair for rule_id in self.fired for pair in rules[rule_id].spec.then.measures()}
-        derived = {name: True for rule_id in self.fired for name in rules[rule_id].spec.then.set}
+        derived = dict(self.derived_known)
+        derived.update((name, True) for rule_id in self.fired for name in rules[rule_id].spec.then.set)
         for fact in self.facts.values():
             if isinstance(fact, Derived) and fact["value"] is False:
                 derived[fact["name"]] = False

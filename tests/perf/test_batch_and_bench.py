@@ -10,7 +10,7 @@ import random
 import pytest
 from click.testing import CliRunner
 
-from cli.benchmark import duplicate_rules, format_figures, run_benchmark, write_figures
+from cli.benchmark import duplicate_rules
 from cli.main import main
 from engine.cases.batch import LawVariant, parse_overrides, run_batch
 from engine.cases.batch_input import BatchInputError, Files, collect, jsonl_units
@@ -180,32 +180,59 @@ def test_the_memo_answers_repeats_only_when_switched_on(kb):
     assert assess_typed(kb, answers, "baseline", NOW) is not first
 
 
-def test_the_benchmark_runs_and_prints_its_figures(kb, tmp_path, capsys):
-    """The benchmark runs end to end on a tiny count and prints a figure for every path (no timing asserted)."""
-    figures = run_benchmark(kb, 4, growth=False, workers=1)
-    print(format_figures(figures))
-    text = capsys.readouterr().out
-    assert figures["interview_states"] > 0 and figures["interview_ends"] > 0
-    assert {"direct evaluation (reference)", "interview end (complete answers -> experta result)"} <= set(
-        figures["paths"]
-    )
+def _ordered(summary: dict) -> bool:
+    return 0 < summary["min_ms"] <= summary["p50_ms"] <= summary["p95_ms"] <= summary["p99_ms"] <= summary["max_ms"]
+
+
+def test_the_benchmark_runs_and_prints_every_row(kb, tmp_path):
+    """`make bench-smoke` (the CLI, in process): every section runs on a tiny scale and prints each
+    of its rows; the JSON holds the same figures. No timing is asserted."""
+    out = tmp_path / "bench" / "latest.json"
+    done = CliRunner().invoke(main, ["bench", "--cases", "10", "--workers", "1", "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    rows = done.output.splitlines()
+
+    def row(name: str, width: int = 58) -> str:
+        found = [line for line in rows if line[:width].rstrip() == name]
+        assert len(found) == 1, f"no printed row of its own for {name!r}"
+        return found[0]
+
+    # 1. the batch as a user runs it: a subprocess per size, every case back in the results file
+    assert [v["cases"] for k, v in figures["batch"].items() if "--set" not in k] == [10, 100, 1000]
+    for name, batch in figures["batch"].items():
+        assert batch["exit_status"] == 0 and batch["result_lines"] == batch["cases"], name
+        assert batch["seconds"] > 0 and batch["batch_seconds"] is not None, name
+        assert f"{batch['seconds']:9.2f} {batch['cases_per_s']:9.0f}" in row(name)
+    # 2. every interview step, the last ones (experta) among them and apart
+    steps = figures["interview"]["steps"]
+    assert steps["every step (the last included)"]["n"] == sum(v["n"] for k, v in steps.items() if "every" not in k)
+    assert steps["last step: complete answers -> experta's result"]["n"] == figures["interview"]["walks"]
+    # 3. pages, 5. per-case paths with their ratio to the interpreter
+    pages = figures["pages"]["pages"]
+    assert set(pages) >= {
+        "question page (GET /step/n)",
+        "result",
+        "tree (result/tree.svg)",
+        "record",
+        "what would change",
+    }
+    for name, summary in [*steps.items(), *pages.items(), *figures["paths"].items()]:
+        assert summary["n"] > 0 and _ordered(summary), (name, summary)
+        assert f"{summary['p50_ms']:9.3f} {summary['p95_ms']:9.3f}" in row(name), name
     for name, path in figures["paths"].items():
-        assert path["n"] > 0, name
-        # p95 and p99 take the timing at the rank below; with two timings both fall under the median,
-        # which averages them, so only min <= median and min <= p95 <= p99 hold for every count.
-        assert 0 < path["min_ms"] <= path["median_ms"], (name, path)
-        assert path["min_ms"] <= path["p95_ms"] <= path["p99_ms"], (name, path)
-        assert path["cases_per_s"] > 0, name
-        rows = [line for line in text.splitlines() if line.startswith(name)]
-        assert len(rows) == 1, f"no printed row of its own for {name!r}"
-        assert f"{path['median_ms']:8.3f}" in rows[0] and f"{path['ratio_to_direct']:9.2f}" in rows[0], rows[0]
-    assert set(figures["batch"]) == {"1 worker(s)"}
-    batch = figures["batch"]["1 worker(s)"]
-    assert batch["cases"] == 200 and batch["cases_per_s"] > 0  # every generated case went through the batch
-    assert 0 <= batch["compare_changed"] <= batch["cases"]
-    assert f"{batch['cases_per_s']:9.0f}" in text and f"({batch['compare_changed']} changed)" in text
-    write_figures(figures, tmp_path / "bench" / "latest.json")
-    assert json.loads((tmp_path / "bench" / "latest.json").read_text(encoding="utf-8")) == figures
+        assert row(name).endswith(f"{path['ratio_to_interpreter']:9.2f}")
+    # 4. the audit command, 6. growth with the rules
+    audit = [line for line in rows if line.startswith("4. `pathway audit`")]
+    assert figures["audit"]["exit_status"] == 0 and f"{figures['audit']['seconds']:9.2f} s" in audit[0]
+    assert [v["rules"] for v in figures["growth_rules"].values()] == [len(kb.rules) * n for n in (1, 2, 4)]
+    for name, grown in figures["growth_rules"].items():
+        assert f"{grown['experta_ms']:9.3f}" in row(f"{name} ({grown['rules']} rules)", 32)
+    assert row("time(x4) / time(x1)", 32).endswith(f"{figures['growth_ratio']['experta']:9.2f}")
+    # the targets, each with its status
+    assert len(figures["targets"]) == 6
+    for target in figures["targets"]:
+        assert any(target["target"] in line and target["figure"] in line for line in rows), target
 
 
 def test_collect_reads_a_single_file(tmp_path):
