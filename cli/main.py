@@ -2,6 +2,7 @@
 
 pathway check                      validate knowledge/ and list every problem
 pathway assess CASE [--json]       explained recommendation for a case file
+pathway tree CASE [--svg FILE]     the case's decision tree as text, and as SVG (as on the web page)
 pathway interview                  ask only the questions that matter, one at a time
 pathway batch CASES [--compare ID] [--set p=v]   many case files at once, or under two laws
 pathway bench                      benchmark figures (see docs/performance.md)
@@ -26,6 +27,7 @@ from engine.load.answers import AnswerValueError, allowed_text, parse_answer
 from engine.load.knowledge_base import KnowledgeBase
 from engine.load.loader import load_knowledge, read_knowledge
 from engine.load.model import INTERNATIONAL_PROFILE, Question
+from engine.render import decision_tree
 from engine.render.report import DISCLAIMER, to_data, to_text
 from engine.run.session import (
     UnknownHearingError,
@@ -112,6 +114,55 @@ def assess(case: Path, as_json: bool, jurisdiction: str | None, knowledge_dir: P
         click.echo(json.dumps(to_data(result), indent=2, ensure_ascii=False, default=str))
     else:
         click.echo(to_text(result, kb))
+
+
+@main.command()
+@click.argument("case", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--svg",
+    "svg_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help=_("Also write the tree as one SVG diagram to this file (needs Graphviz's dot)."),
+)
+@click.option("--jurisdiction", default=None, help=_("Jurisdiction profile id (overrides the case file)."))
+@knowledge_option
+def tree(case: Path, svg_file: Path | None, jurisdiction: str | None, knowledge_dir: Path | None) -> None:
+    """The case's decision tree: its path from the top, the branches not taken one line each, the outcome.
+
+    Exit status 2 for a case file that cannot be assessed or an SVG file that cannot be written,
+    1 when Graphviz is missing or fails (the text tree is printed all the same)."""
+    kb = _load(knowledge_dir)
+    try:
+        parsed = read_case_file(kb, case, jurisdiction)
+    except CaseFileError as err:
+        click.echo(_("The case file cannot be assessed:"), err=True)
+        for problem in err.problems:
+            click.echo(f"  {problem}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    if svg_file is not None and (why := _why_not_writable(svg_file)) is not None:
+        click.echo(_("The SVG cannot be written to {path}: {why}.").format(path=svg_file, why=why), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    result = assess_typed(kb, parsed.answers, parsed.jurisdiction, parsed.reference, "experta", parsed.hearing)
+    found = decision_tree.build_tree(kb, result)
+    click.echo(decision_tree.to_text(found))
+    if svg_file is None:
+        return
+    svg = decision_tree.render_svg(found)
+    if svg is None:
+        click.echo(
+            _("The SVG was not written: Graphviz (the dot program) failed.")
+            if decision_tree.dot_installed()
+            else _("The SVG was not written: Graphviz (the dot program) is not installed."),
+            err=True,
+        )
+        sys.exit(1)
+    try:
+        svg_file.write_text(svg, encoding="utf-8")
+    except OSError as err:
+        click.echo(_("The SVG cannot be written to {path}: {why}.").format(path=svg_file, why=err.strerror), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    click.echo(_("Diagram written to {path}.").format(path=svg_file), err=True)
 
 
 def _describe(question: Question, number: int) -> list[str]:

@@ -10,7 +10,16 @@ from markupsafe import Markup
 
 from engine.analysis.sensitivity import unknown_facts
 from engine.load.knowledge_base import KnowledgeBase
-from engine.render.decision_tree import build_tree, dot_installed, render_svg
+from engine.render.decision_tree import (
+    Drawing,
+    TreeNode,
+    build_tree,
+    dot_installed,
+    kind_counts,
+    render_drawings,
+    render_svg,
+    stage_id,
+)
 from engine.render.headline import headline
 from engine.run.session import Assessment
 
@@ -26,7 +35,7 @@ KINDS = ("require", "prohibit", "recommend", "flag")
 def result_context(kb: KnowledgeBase, case: Case, assessment: Assessment) -> dict[str, Any]:
     """Everything the result page and the print record show, computed by the engine."""
     tree = build_tree(kb, assessment)
-    svg = render_svg(tree)
+    drawn = render_drawings(tree)
     visited = {step.decision_point for step in assessment.trace} | {
         kb.questions[q].decision_point for q in assessment.answers
     }
@@ -48,17 +57,24 @@ def result_context(kb: KnowledgeBase, case: Case, assessment: Assessment) -> dic
         "unknowns": on_engine_thread(unknown_facts, kb, assessment),
         "judgement_here": judgement_here,
         "judgement_other": judgement_other,
-        "tree": tree,
-        # Graphviz writes the SVG and XML-escapes every label; no user text goes into it unescaped.
-        "svg": Markup(_strip_prolog(svg)) if svg else None,  # noqa: S704
-        "dot_installed": svg is not None or dot_installed(),
+        **tree_context(tree, drawn),
     }
 
 
-def _strip_prolog(svg: str) -> str:
-    """Inline SVG needs no XML declaration or doctype."""
-    start = svg.find("<svg")
-    return svg[start:] if start >= 0 else svg
+def tree_context(tree: TreeNode, drawn: list[Drawing] | None) -> dict[str, Any]:
+    """What result/_tree.html needs: the tree, its drawings (None: Graphviz missing or failed)."""
+    if drawn is not None:
+        for drawing in drawn:
+            # dot wrote the SVG and XML-escaped every label (built from escaped text only);
+            # inline_svg changed nothing but dot's size attributes.
+            drawing.svg = Markup(drawing.svg)  # noqa: S704
+    return {
+        "tree": tree,
+        "tree_drawings": drawn,
+        "tree_kind_counts": kind_counts,
+        "tree_stage_id": stage_id,
+        "dot_installed": drawn is not None or dot_installed(),
+    }
 
 
 @bp.route("")

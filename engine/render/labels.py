@@ -10,3 +10,11 @@ def wrap_label(text: str, width: int, lines: int) -> str:
     if len(wrapped) > lines:
         wrapped = [*wrapped[: lines - 1], wrapped[lines - 1][: width - 1] + "…"]
     return "\n".join(wrapped)
+
+
+def one_line(text: str, width: int) -> str:
+    """The text on one line of at most `width` characters, cut at a word and ending in "…" if cut."""
+    text = " ".join(text.split())
+    if len(text) <= width:
+        return text
+    return textwrap.shorten(text, width=width - 1, placeholder="") + "…"

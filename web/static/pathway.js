@@ -49,3 +49,56 @@
     }
   });
 })();
+
+/* --- Decision tree and pathway map: zoom out, fit to the width, zoom in ------------------------
+   Without this each diagram fits its box by its viewBox (pathway.css). 100 % is the diagram's own
+   size (1 point = 1 pixel); "Fit to width" goes back to the style sheet's fit. */
+(function () {
+  "use strict";
+  var STEP = 1.25, MIN = 0.2, MAX = 4;
+  Array.prototype.forEach.call(document.querySelectorAll("[data-zoom-figure]"), function (figure) {
+    var region = figure.querySelector("[data-zoom-region]");
+    var svg = region && region.querySelector("svg");
+    var controls = figure.querySelector("[data-zoom-controls]");
+    var level = figure.querySelector("[data-zoom-level]");
+    var natural = svg && svg.width && svg.width.baseVal ? svg.width.baseVal.value : 0;
+    if (!svg || !controls || !natural) { return; }
+    function show() {
+      var shown = svg.getBoundingClientRect().width;
+      if (level && shown) { level.textContent = Math.round(shown / natural * 100) + " %"; }
+    }
+    function set(width) {
+      svg.style.maxWidth = "none";
+      svg.style.width = Math.round(width) + "px";
+    }
+    controls.hidden = false;
+    controls.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-zoom-action]");
+      if (!button) { return; }
+      var action = button.getAttribute("data-zoom-action");
+      var width = svg.getBoundingClientRect().width || natural;
+      if (action === "fit") {
+        svg.style.width = "";
+        svg.style.maxWidth = "";
+      } else if (action === "in") {
+        set(Math.min(width * STEP, natural * MAX));
+      } else {
+        set(Math.max(width / STEP, natural * MIN));
+      }
+      show();
+    });
+    var stage = figure.closest("details");
+    if (stage) { stage.addEventListener("toggle", show); }
+    window.addEventListener("resize", show);
+    show();
+  });
+
+  // A link to a decision point's section opens it.
+  function openTarget() {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    if (target && target.tagName === "DETAILS") { target.open = true; }
+  }
+  window.addEventListener("hashchange", openTarget);
+  openTarget();
+})();
