@@ -24,7 +24,7 @@ class ScenarioOutcome:
 def _came_out(assessment: Assessment) -> str:
     lines = []
     for kind in ("require", "prohibit", "recommend", "flag"):
-        ids = sorted(m.id for m in assessment.measures_of(kind))
+        ids = sorted(f"{m.id} ({m.strength})" for m in assessment.measures_of(kind))
         lines.append(f"  {kind}: {', '.join(ids) or '(none)'}")
     lines.append(f"  rules applied: {', '.join(step.rule_id for step in assessment.trace) or '(none)'}")
     if assessment.open_questions:
@@ -58,6 +58,20 @@ def run_scenario(kb: KnowledgeBase, entry: ScenarioEntry) -> ScenarioOutcome:
     for rule_id in scenario.must_not.rules:
         if rule_id in fired:
             problems.append(f"rule {rule_id} must not apply, but it did")
+    for measure_id, level in scenario.expect.strength.items():
+        found = [m for m in result.measures if m.id == measure_id]
+        if not found:
+            problems.append(f"expected '{measure_id}' with strength '{level}', but it did not come out")
+        for m in found:
+            if m.strength != level:
+                problems.append(
+                    f"expected '{m.kind} {measure_id}' with strength '{level}', but it came out as '{m.strength}'"
+                    f" ({m.words})"
+                )
+    for measure_id, level in scenario.must_not.strength.items():
+        for m in result.measures:
+            if m.id == measure_id and m.strength == level:
+                problems.append(f"'{m.kind} {measure_id}' must not come out as '{level}', but it did ({m.words})")
     if scenario.complete is True and result.open_questions:
         problems.append(
             "expected the answers to be complete, but questions are still open: "

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -20,6 +20,7 @@ NE_ID = r"^NE-[a-z0-9-]+$"
 
 BindingForce = Literal[
     "treaty",
+    "eu_law",
     "security_council",
     "authoritative_interpretation",
     "non_binding_standard",
@@ -27,6 +28,62 @@ BindingForce = Literal[
     "secondary",
 ]
 Verification = Literal["V", "S", "NV"]
+VERIFICATION_RANK = {"V": 2, "S": 1, "NV": 0}
+
+# The normative strength of a source as applied to one conclusion, strongest first. Only the
+# first three bind anyone (States parties to the treaty, EU Member States, every UN Member for a
+# Chapter VII decision); a Security Council clause that "urges", "calls upon" or "encourages" is a
+# recommendation even in a Chapter VII resolution. `design_inference` is the tool's own reasoning.
+Strength = Literal[
+    "treaty_obligation",
+    "eu_law",
+    "security_council_decision",
+    "authoritative_interpretation",
+    "security_council_recommendation",
+    "non_binding_standard",
+    "good_practice",
+    "commentary",
+    "design_inference",
+]
+STRENGTHS: tuple[str, ...] = get_args(Strength)
+BINDING_STRENGTHS = frozenset({"treaty_obligation", "eu_law", "security_council_decision"})
+STRENGTH_LABELS = {
+    "treaty_obligation": "binding treaty obligation",
+    "eu_law": "binding EU law",
+    "security_council_decision": "binding Security Council decision (Chapter VII)",
+    "authoritative_interpretation": "authoritative interpretation",
+    "security_council_recommendation": "Security Council recommendation (not binding)",
+    "non_binding_standard": "non-binding standard",
+    "good_practice": "good practice",
+    "commentary": "commentary or report",
+    "design_inference": "design inference (this tool's own reasoning)",
+}
+# The strength a citation has when it does not say (`force:`), by the binding force of its source.
+DEFAULT_FORCE = {
+    "treaty": "treaty_obligation",
+    "eu_law": "eu_law",
+    "security_council": "security_council_recommendation",
+    "authoritative_interpretation": "authoritative_interpretation",
+    "non_binding_standard": "non_binding_standard",
+    "good_practice": "good_practice",
+    "secondary": "commentary",
+}
+
+
+def strongest(levels) -> str:
+    """The strongest of some strengths (design inference when there is none)."""
+    return min(levels, key=STRENGTHS.index, default="design_inference")
+
+
+def weakest(levels) -> str | None:
+    """The weakest of some strengths (None when there is none)."""
+    return max(levels, key=STRENGTHS.index, default=None)
+
+
+def is_binding(level: str) -> bool:
+    return level in BINDING_STRENGTHS
+
+
 MeasureKind = Literal["require", "recommend", "prohibit", "flag"]
 MEASURE_KINDS: tuple[str, ...] = ("require", "recommend", "prohibit", "flag")
 QuestionType = Literal["yes_no", "choice", "multi_choice", "integer", "date", "datetime"]
@@ -67,23 +124,68 @@ class Strict(BaseModel):
 
 
 class Citation(Strict):
-    """A pinpoint citation of a source: which instrument, which article/paragraph, how verified."""
+    """A pinpoint citation of a source: which instrument, which article/paragraph, how verified.
+
+    `text` is a paraphrase; `quote` the operative words as read (only where the text was read:
+    verification V or S). `force` is the strength of the source as applied to this conclusion
+    (default: from the source's binding force; never stronger than the source allows);
+    `applies_to` restricts the citation to some of the rule's measures (default: all of them).
+    """
 
     id: str
     pinpoint: str = Field(min_length=1)
     verification: Verification
     text: str | None = None
+    quote: str | None = Field(default=None, min_length=1)
+    force: Strength | None = None
+    applies_to: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _quote_needs_reading(self) -> Citation:
+        if self.quote is not None and self.verification == "NV":
+            raise ValueError("a 'quote' gives words as read: it needs verification V or S, not NV")
+        return self
+
+    def force_in(self, source: Source) -> str:
+        """This citation's strength as applied (its own `force`, else its source's default)."""
+        return self.force or source.default_force
 
 
 class Source(Strict):
-    """An entry of the sources register."""
+    """An entry of the sources register.
+
+    `symbol` is the official document symbol (CRC/C/GC/24, S/RES/2427 (2018)...), `url` a stable
+    official link; `chapter_vii` says, for a Security Council resolution, whether it was adopted
+    under Chapter VII of the Charter (only then can a clause in which the Council *decides* bind;
+    when it is not said, no citation of the resolution may claim binding force).
+    """
 
     id: str = Field(pattern=SOURCE_ID)
     title: str = Field(min_length=1)
     citation: str | None = None
+    symbol: str | None = None
+    url: str | None = Field(default=None, pattern=r"^https?://[^\s]+$")
     binding_force: BindingForce
+    chapter_vii: bool | None = None
     verification: Verification
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _chapter_vii_for_resolutions(self) -> Source:
+        if self.chapter_vii is not None and self.binding_force != "security_council":
+            raise ValueError("'chapter_vii' is for Security Council resolutions only")
+        return self
+
+    @property
+    def default_force(self) -> str:
+        return DEFAULT_FORCE[self.binding_force]
+
+    @property
+    def max_force(self) -> str:
+        """The strongest strength a citation of this source may claim."""
+        if self.binding_force == "security_council" and self.chapter_vii:
+            return "security_council_decision"
+        return self.default_force
 
 
 class DecisionPoint(Strict):
@@ -108,6 +210,9 @@ class Parameter(Strict):
     choices: list[str] | None = None
     protective_direction: Literal["higher", "lower", "equal"]
     description: str | None = None
+    # The strength of the international reference value (baseline): a conclusion that follows from
+    # it is no stronger than this under the baseline profile. Default: its strongest citation.
+    reference_force: Strength | None = None
     sources: list[Citation] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -249,6 +354,13 @@ class RuleSpec(Strict):
     exception_to: list[str] = Field(default_factory=list)
     explanation: str = Field(min_length=1)
     sources: list[Citation] = Field(min_length=1)
+    # Why the rule still concludes `prohibit` although no binding source supports the prohibition
+    # (it then reads "the international standards advise against"); `pathway check` requires it.
+    non_binding_prohibition: str | None = Field(default=None, min_length=1)
+    # Parameters the condition reads only to say when the rule applies (for example whether national
+    # law provides diversion at all): its conclusions do not follow from their values, so under the
+    # international reference profile they do not limit the conclusions' strength.
+    scope_parameters: list[str] = Field(default_factory=list)
 
 
 class NotEncoded(Strict):
@@ -269,6 +381,9 @@ class Expectation(Strict):
     prohibit: list[str] = Field(default_factory=list)
     flag: list[str] = Field(default_factory=list)
     rules: list[str] = Field(default_factory=list)
+    # The normative strength each measure comes out with (expect), or must not come out with
+    # (must_not), by measure id, e.g. {death_penalty: treaty_obligation}.
+    strength: dict[str, Strength] = Field(default_factory=dict)
 
     def measures(self) -> list[tuple[str, str]]:
         return [(kind, m) for kind in MEASURE_KINDS for m in getattr(self, kind)]

@@ -4,19 +4,135 @@ Each entry was already checked on its own (`engine.load.entries`); here every re
 entries is resolved: sources, decision points, facts and parameters read by conditions (with
 their types), measures, exceptions, jurisdiction values, deadlines and scenarios. Cycles between
 rules and derived facts are rejected: a conclusion may not depend on itself.
+
+Normative strength (see `rule_strengths`): every measure a rule concludes gets the strongest
+strength of the citations that support it, as applied (`force:`) - a citation whose text was not
+read (NV) decides nothing, so a rule resting only on unread text is a design inference - and, under the international
+reference profile, no more than the strength of the reference values it follows from. A
+prohibition that is not binding law under that profile must say why it is still a prohibition
+(`non_binding_prohibition:`); a citation may not claim more force than its source has, nor more
+verification than the register records for the source.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from engine.errors import Problem
 from engine.load.answers import parse_answers
-from engine.load.conditions import Atom, atoms
+from engine.load.conditions import All, AnyOf, Atom, Condition, Not, atoms
 from engine.load.knowledge_base import KnowledgeBase, Located, Rule
-from engine.load.model import INTERNATIONAL_PROFILE, Citation
+from engine.load.model import (
+    INTERNATIONAL_PROFILE,
+    STRENGTH_LABELS,
+    STRENGTHS,
+    VERIFICATION_RANK,
+    Citation,
+    Parameter,
+    is_binding,
+    strongest,
+    weakest,
+)
 from engine.suggestions import suggest
+
+# -- normative strength ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuleStrength:
+    """The strength with which one rule supports one of its measures.
+
+    `level` comes from the citations alone (`basis`: those at that level); `reference_parameters`
+    are the parameters whose values the conclusion follows from (read by the rule, or by the
+    rules setting a derived fact it reads as true): under the international reference profile
+    the conclusion is no stronger than those reference values (`capped`).
+    """
+
+    level: str
+    basis: tuple[Citation, ...]
+    reference_parameters: tuple[str, ...]
+
+
+def applies(cite: Citation, measure_id: str) -> bool:
+    return not cite.applies_to or measure_id in cite.applies_to
+
+
+def reference_force(parameter: Parameter, kb: KnowledgeBase) -> str:
+    """The strength of a parameter's international reference value."""
+    if parameter.reference_force is not None:
+        return parameter.reference_force
+    return strongest(
+        c.force_in(kb.sources[c.id]) for c in parameter.sources if c.id in kb.sources and c.verification != "NV"
+    )
+
+
+def _positive(node: Condition, positive: bool = True):
+    """(atom, read positively) for every atom: under an even number of negations or not."""
+    if isinstance(node, Atom):
+        yield node, positive
+    elif isinstance(node, Not):
+        yield from _positive(node.item, not positive)
+    elif isinstance(node, (All, AnyOf)):
+        for item in node.items:
+            yield from _positive(item, positive)
+
+
+def reference_parameters(kb: KnowledgeBase) -> dict[str, tuple[str, ...]]:
+    """For each rule, the parameters its conclusions follow from.
+
+    The parameters its own condition reads, and those of every rule setting a derived fact that
+    the condition reads as true (a fact read as false - "not below the MACR" - does not make the
+    conclusion follow from that fact's parameters)."""
+    derived = kb.derived_facts()
+    memo: dict[str, tuple[str, ...]] = {}
+
+    def of(rule_id: str, visiting: frozenset[str]) -> tuple[str, ...]:
+        if rule_id in memo:
+            return memo[rule_id]
+        names: list[str] = []
+        scope = set(kb.rules[rule_id].spec.scope_parameters)
+        for atom, positive in _positive(kb.rules[rule_id].condition):
+            if atom.kind in ("param", "param_compare"):
+                names.append(atom.name)
+            if atom.operand is not None and atom.operand.kind == "param":
+                names.append(atom.operand.value)
+            if atom.kind == "fact" and positive and atom.name in derived:
+                for setter in derived[atom.name]:
+                    if setter not in visiting:
+                        names.extend(of(setter, visiting | {setter}))
+        found = tuple(dict.fromkeys(n for n in names if n in kb.parameters and n not in scope))
+        memo[rule_id] = found
+        return found
+
+    return {rid: of(rid, frozenset({rid})) for rid in kb.rules}
+
+
+def rule_strengths(kb: KnowledgeBase) -> dict[tuple[str, str], RuleStrength]:
+    """(rule id, measure id) -> the strength with which the rule supports that measure."""
+    params = reference_parameters(kb)
+    table = {}
+    for rule in kb.rules.values():
+        for _, measure_id in rule.spec.then.measures():
+            cites = [c for c in rule.spec.sources if applies(c, measure_id) and c.id in kb.sources]
+            read = [c for c in cites if c.verification != "NV"]  # unread text decides nothing
+            if read:
+                level = strongest(c.force_in(kb.sources[c.id]) for c in read)
+                basis = tuple(c for c in read if c.force_in(kb.sources[c.id]) == level)
+            else:
+                level, basis = "design_inference", tuple(cites)
+            table[(rule.id, measure_id)] = RuleStrength(level, basis, params[rule.id])
+    return table
+
+
+def capped(kb: KnowledgeBase, strength: RuleStrength) -> tuple[str, tuple[str, ...]]:
+    """The strength under the international reference profile, and the parameters that lowered it."""
+    forces = {p: reference_force(kb.parameters[p], kb) for p in strength.reference_parameters}
+    cap = weakest(forces.values())
+    if cap is None or STRENGTHS.index(cap) <= STRENGTHS.index(strength.level):
+        return strength.level, ()
+    return cap, tuple(p for p, force in forces.items() if force == cap)
 
 
 class _Checker:
@@ -41,9 +157,14 @@ class _Checker:
         return self.kb.locations.get(entry_id, Located("knowledge", None))
 
     # -- references shared by several kinds of entry
-    def citations(self, where: Located, entry: str, citations: list[Citation]) -> None:
+    def citations(
+        self, where: Located, entry: str, citations: list[Citation], measures: list[str] | None = None
+    ) -> None:
+        """Each citation: a known source, no more force nor verification than the source has,
+        and (in a rule: `measures`) `applies_to` naming measures the rule concludes."""
         for i, cite in enumerate(citations):
-            if cite.id not in self.kb.sources:
+            source = self.kb.sources.get(cite.id)
+            if source is None:
                 self.add(
                     where,
                     entry,
@@ -52,6 +173,35 @@ class _Checker:
                     self.kb.sources,
                     cite.id,
                 )
+                continue
+            if VERIFICATION_RANK[cite.verification] > VERIFICATION_RANK[source.verification]:
+                self.add(
+                    where,
+                    entry,
+                    f"sources.{i}.verification",
+                    f"'{cite.verification}' is more than the register records for {cite.id} ('{source.verification}'): "
+                    "a pinpoint cannot be better verified than what was read of the source",
+                )
+            if cite.force is not None and STRENGTHS.index(cite.force) < STRENGTHS.index(source.max_force):
+                self.add(
+                    where,
+                    entry,
+                    f"sources.{i}.force",
+                    f"{cite.id} can be applied at most as '{source.max_force}' ({STRENGTH_LABELS[source.max_force]}), "
+                    f"not as '{cite.force}'",
+                )
+            if cite.applies_to and measures is None:
+                self.add(where, entry, f"sources.{i}.applies_to", "'applies_to' is for the citations of a rule")
+            for measure_id in cite.applies_to if measures is not None else ():
+                if measure_id not in measures:
+                    self.add(
+                        where,
+                        entry,
+                        f"sources.{i}.applies_to",
+                        f"'{measure_id}' is not a measure this rule concludes",
+                        measures,
+                        measure_id,
+                    )
 
     def decision_point(self, where: Located, entry: str, point: str) -> None:
         if point not in self.kb.decision_points:
@@ -93,6 +243,7 @@ class _Checker:
             )
         for rule in kb.rules.values():
             self.rule(rule)
+        self.strengths()
         self.measures()
         self.jurisdictions()
         self.questions_used()
@@ -104,7 +255,7 @@ class _Checker:
     def rule(self, rule: Rule) -> None:
         spec, where = rule.spec, rule.where
         self.decision_point(where, spec.id, spec.decision_point)
-        self.citations(where, spec.id, spec.sources)
+        self.citations(where, spec.id, spec.sources, [m for _, m in spec.then.measures()])
         for kind, measure_id in spec.then.measures():
             measure = self.kb.measures.get(measure_id)
             if measure is None:
@@ -130,6 +281,68 @@ class _Checker:
                 self.add(where, spec.id, "exception_to", "a rule cannot be an exception to itself")
         for atom in atoms(rule.condition):
             self.atom(rule, atom)
+        read = {a.name for a in atoms(rule.condition) if a.kind in ("param", "param_compare")}
+        read |= {a.operand.value for a in atoms(rule.condition) if a.operand is not None and a.operand.kind == "param"}
+        for name in spec.scope_parameters:
+            if name not in read:
+                self.add(
+                    where,
+                    spec.id,
+                    "scope_parameters",
+                    f"'{name}' is not a parameter this rule's condition reads",
+                    sorted(read),
+                    name,
+                )
+
+    def strengths(self) -> None:
+        """Every measure has a citation supporting it; a prohibition that is not binding law
+        under the international reference profile says why it is still a prohibition."""
+        kb = self.kb
+        if any(c.id not in kb.sources for r in kb.rules.values() for c in r.spec.sources):
+            return  # reported already; strengths cannot be worked out
+        table = rule_strengths(kb)
+        for rule in kb.rules.values():
+            spec, where = rule.spec, rule.where
+            non_binding = []
+            for kind, measure_id in spec.then.measures():
+                strength = table[(rule.id, measure_id)]
+                if not strength.basis:
+                    self.add(
+                        where,
+                        spec.id,
+                        "sources",
+                        f"no citation supports '{measure_id}' (every citation's 'applies_to' leaves it out)",
+                    )
+                    continue
+                if kind != "prohibit":
+                    continue
+                level, lowered_by = capped(kb, strength)
+                if not is_binding(level):
+                    non_binding.append((measure_id, level, lowered_by))
+            if non_binding and spec.non_binding_prohibition is None:
+                measure_id, level, lowered_by = non_binding[0]
+                because = (
+                    f", because it follows from the international reference value of {', '.join(lowered_by)}"
+                    if lowered_by
+                    else ""
+                )
+                self.add(
+                    where,
+                    spec.id,
+                    "non_binding_prohibition",
+                    f"prohibits {', '.join(repr(m) for m, _, _ in non_binding)} on non-binding sources only "
+                    f"(at most {STRENGTH_LABELS[level]} under the international reference profile{because}): "
+                    "cite the binding provision, conclude 'recommend' instead, or say in 'non_binding_prohibition' "
+                    'why it is still a prohibition (it will read "the international standards advise against")',
+                )
+            elif spec.non_binding_prohibition is not None and not non_binding:
+                self.add(
+                    where,
+                    spec.id,
+                    "non_binding_prohibition",
+                    "every prohibition of this rule rests on binding law: 'non_binding_prohibition' is for "
+                    "prohibitions that do not",
+                )
 
     def atom(self, rule: Rule, atom: Atom) -> None:
         where, rid = rule.where, rule.id
@@ -387,6 +600,16 @@ class _Checker:
                 for rule_id in expectation.rules:
                     if rule_id not in kb.rules:
                         self.add(where, scenario.name, f"{label}.rules", f"unknown rule '{rule_id}'", kb.rules, rule_id)
+                for measure_id in expectation.strength:
+                    if measure_id not in kb.measures:
+                        self.add(
+                            where,
+                            scenario.name,
+                            f"{label}.strength",
+                            f"unknown measure '{measure_id}'",
+                            kb.measures,
+                            measure_id,
+                        )
 
 
 def cross_check(kb: KnowledgeBase) -> list[Problem]:

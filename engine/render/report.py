@@ -8,6 +8,7 @@ from typing import Any
 from engine.i18n import _
 from engine.load.answers import answer_to_data
 from engine.load.knowledge_base import KnowledgeBase
+from engine.load.model import INTERNATIONAL_PROFILE
 from engine.run.explanation import MeasureOutcome, SourceView
 from engine.run.session import Assessment
 
@@ -18,10 +19,28 @@ DISCLAIMER = _(
 )
 KIND_HEADINGS = {
     "require": _("Required now"),
-    "prohibit": _("Prohibited"),
+    "prohibit": _("Prohibited or advised against"),
     "recommend": _("Recommended"),
     "flag": _("Flags"),
 }
+INTERNATIONAL_COMPARISON = _(
+    "Compared with the international reference values (profile 'baseline'): the minimum ages and "
+    "time limits used are those the international standards recommend, not any country's law. A "
+    "conclusion resting on a reference value reads as advice, never as what national law prohibits; "
+    "only a conclusion resting on binding law (a treaty, EU law or a Chapter VII decision of the "
+    'Security Council) says "required by" or "prohibited by", and binds only those bound by that law.'
+)
+NATIONAL_COMPARISON = _(
+    "Applies the national values of the profile '{name}' as given (verify them against current "
+    "national law); each conclusion says whether it rests on binding law or on non-binding standards."
+)
+
+
+def comparison_note(assessment: Assessment, kb: KnowledgeBase) -> str:
+    """What the profile's values are: the international reference values, or a country's law."""
+    if assessment.jurisdiction == INTERNATIONAL_PROFILE:
+        return INTERNATIONAL_COMPARISON
+    return NATIONAL_COMPARISON.format(name=kb.jurisdictions[assessment.jurisdiction].name)
 
 
 def _source_data(view: SourceView) -> dict[str, Any]:
@@ -30,9 +49,31 @@ def _source_data(view: SourceView) -> dict[str, Any]:
         "title": view.title,
         "pinpoint": view.pinpoint,
         "binding_force": view.binding_force,
+        "force": view.force,
+        "force_label": view.force_words,
+        "binding": view.binding,
         "verification": view.verification,
         "verified": view.verification == "V",
         "text": view.text,
+        "quote": view.quote,
+        "symbol": view.symbol,
+        "url": view.url,
+    }
+
+
+def strength_data(measure: MeasureOutcome) -> dict[str, Any]:
+    """The normative strength of a measure, as the JSON report and the API give it."""
+    return {
+        "level": measure.strength,
+        "label": measure.strength_words,
+        "binding": measure.binding,
+        "words": measure.words,
+        "basis": [{"id": v.id, "pinpoint": v.pinpoint, "force": v.force} for v in measure.basis],
+        "reference_values": [
+            {"parameter": use.id, "international": use.international} for use in measure.reference_values
+        ],
+        "national_values": [{"parameter": use.id, "national": use.national} for use in measure.national_values],
+        "why_still_prohibited": list(measure.reasons),
     }
 
 
@@ -46,6 +87,7 @@ def _measure_data(measure: MeasureOutcome) -> dict[str, Any]:
         "decision_point": measure.decision_point,
         "tags": list(measure.tags),
         "rules": measure.rules,
+        "strength": strength_data(measure),
         "sources": [_source_data(s) for s in measure.sources],
         "deadline": None
         if deadline is None
@@ -64,6 +106,7 @@ def to_data(assessment: Assessment) -> dict[str, Any]:
     return {
         "disclaimer": DISCLAIMER,
         "jurisdiction": assessment.jurisdiction,
+        "international_reference": assessment.jurisdiction == INTERNATIONAL_PROFILE,
         "reference_date": assessment.reference.isoformat(timespec="minutes"),
         "knowledge_version": assessment.knowledge_version,
         "complete": assessment.complete,
@@ -104,7 +147,23 @@ def _paragraph(text: str, indent: str) -> str:
 
 def source_line(view: SourceView) -> str:
     flag = "" if view.verification == "V" else f" [{view.verification_words.upper()}]"
-    return f"{view.id} {view.pinpoint} — {view.binding_force.replace('_', ' ')}{flag}"
+    return f"{view.id} {view.pinpoint} — {view.force_note}{flag}"
+
+
+def quote_lines(view: SourceView, indent: str) -> list[str]:
+    """The operative words a citation rests on, as read."""
+    return [_paragraph(f"“{view.quote}”", indent)] if view.quote else []
+
+
+def _sources_cited(assessment: Assessment, kb: KnowledgeBase) -> list[str]:
+    """Every source the measures cite, with its official symbol and stable link where known."""
+    ids = dict.fromkeys(view.id for m in assessment.measures for view in m.sources)
+    lines = []
+    for source_id in ids:
+        source = kb.sources[source_id]
+        where = " · ".join(part for part in (source.symbol or source.citation, source.url) if part)
+        lines.append(f"  - {source_id}: {source.title}" + (f" — {where}" if where else ""))
+    return lines
 
 
 def to_text(assessment: Assessment, kb: KnowledgeBase) -> str:
@@ -119,6 +178,7 @@ def to_text(assessment: Assessment, kb: KnowledgeBase) -> str:
             version=assessment.knowledge_version,
         )
     )
+    out.append(_paragraph(comparison_note(assessment, kb), ""))
     if not assessment.complete:
         out.append(
             _("PROVISIONAL: {n} relevant question(s) are still unanswered.").format(n=len(assessment.open_questions))
@@ -133,10 +193,21 @@ def to_text(assessment: Assessment, kb: KnowledgeBase) -> str:
             if m.deadline:
                 status = _("EXCEEDED") if m.deadline.exceeded else _("due")
                 line += f" ({status} {m.deadline.due.strftime('%Y-%m-%d %H:%M')})"
-            out.append(line)
+            out.append(line + f"  [{m.strength_words}]")
+            out.append(_paragraph(m.words, "      "))
+            for reason in m.reasons:
+                out.append(_paragraph(_("Why still listed as a prohibition: {reason}").format(reason=reason), "      "))
+            if m.deadline:
+                origin = kb.jurisdictions[assessment.jurisdiction].notes.get(m.deadline.parameter)
+                if origin:
+                    out.append(_paragraph(_("Time limit: {note}").format(note=origin), "      "))
             out.append("      " + _("because: {rules}").format(rules=", ".join(m.rules)))
             for view in m.sources:
                 out.append("      " + source_line(view))
+                out += quote_lines(view, "          ")
+    cited = _sources_cited(assessment, kb)
+    if cited:
+        out += ["", _("SOURCES CITED (official symbol and link)"), *cited]
     if assessment.gaps:
         out += ["", _("NATIONAL LAW AND THE INTERNATIONAL STANDARD DIFFER")]
         for use, rules in assessment.gaps:

@@ -56,8 +56,10 @@ def test_removing_the_macr_defeat_breaks_the_macr_invariant(tmp_path):
     shutil.copytree(ROOT / "knowledge", copy)
     macr_rules = copy / "rules" / "dp02_macr.yaml"
     text = macr_rules.read_text()
-    assert "exception_to: [R-DIV-01, R-DIV-06, R-DIV-07]" in text
-    macr_rules.write_text(text.replace("    exception_to: [R-DIV-01, R-DIV-06, R-DIV-07]\n", "", 1))
+    assert "exception_to: [R-DIV-01, R-DIV-06, R-DIV-07, R-PTD-07, R-SENT-07]" in text
+    macr_rules.write_text(
+        text.replace("    exception_to: [R-DIV-01, R-DIV-06, R-DIV-07, R-PTD-07, R-SENT-07]\n", "", 1)
+    )
     diversion = copy / "rules" / "dp07_diversion.yaml"
     diversion.write_text(
         diversion.read_text().replace(

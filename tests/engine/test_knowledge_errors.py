@@ -61,7 +61,7 @@ CASES = [
     (
         "prohibited_recommended",
         "rules/dp02.yaml",
-        43,
+        44,
         ["[R-PROS-01]", "'prosecution' is a prohibited outcome: it may only be concluded with 'prohibit'"],
     ),
     ("missing_parameter_value", "jurisdictions/lowland.yaml", 3, ["no value for parameter 'max_hours_before_judge'"]),

@@ -112,10 +112,63 @@ class SourceOut(_Model):
     id: str
     title: str
     pinpoint: str
-    binding_force: str
+    binding_force: str = Field(
+        description="The force of the instrument itself (treaty, eu_law, security_council, ...)."
+    )
+    force: str = Field(description="The strength with which this citation is applied to the conclusion.")
+    force_label: str
+    binding: bool = Field(
+        description="Whether the citation, as applied, is binding law (treaty, EU law, Chapter VII decision)."
+    )
     verification: str
     verified: bool
-    text: str | None = None
+    text: str | None = Field(default=None, description="A paraphrase of the provision.")
+    quote: str | None = Field(
+        default=None, description="The operative words, as read (verified or secondary citations only)."
+    )
+    symbol: str | None = Field(default=None, description="The official document symbol, e.g. CRC/C/GC/24.")
+    url: str | None = Field(default=None, description="A stable official link, where known.")
+
+
+class ReferenceValueOut(_Model):
+    parameter: str
+    international: Any
+
+
+class NationalValueOut(_Model):
+    parameter: str
+    national: Any
+
+
+class BasisOut(_Model):
+    id: str
+    pinpoint: str
+    force: str | None = None
+
+
+class StrengthOut(_Model):
+    """How binding a conclusion is, derived from its sources as applied."""
+
+    level: Literal[
+        "treaty_obligation",
+        "eu_law",
+        "security_council_decision",
+        "authoritative_interpretation",
+        "security_council_recommendation",
+        "non_binding_standard",
+        "good_practice",
+        "commentary",
+        "design_inference",
+    ]
+    label: str
+    binding: bool
+    words: str = Field(description='What may be said of it: "Prohibited by CRC art 37(a) ..." only for binding law.')
+    basis: list[BasisOut]
+    reference_values: list[ReferenceValueOut] = Field(
+        description="International reference values the conclusion follows from (baseline profile): not national law."
+    )
+    national_values: list[NationalValueOut]
+    why_still_prohibited: list[str]
 
 
 class DeadlineOut(_Model):
@@ -134,6 +187,7 @@ class MeasureOut(_Model):
     decision_point: str
     tags: list[str]
     rules: list[str]
+    strength: StrengthOut
     sources: list[SourceOut]
     deadline: DeadlineOut | None = None
 
@@ -185,6 +239,9 @@ class AssessmentOut(_Model):
 
     disclaimer: str
     jurisdiction: str
+    international_reference: bool = Field(
+        description="True under the international reference profile: the values compared are recommended, not national law."
+    )
     reference_date: str
     knowledge_version: str
     complete: bool
