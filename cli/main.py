@@ -377,6 +377,28 @@ def gaps(jurisdiction: str, knowledge_dir: Path | None) -> None:
 
 
 @main.command()
+@click.option("--max-median", type=int, default=None, help=_("Exit with status 1 if the median is above this."))
+@knowledge_option
+def journeys(max_median: int | None, knowledge_dir: Path | None) -> None:
+    """Questions asked in each vignette's journey, for the decision it is about, and the median."""
+    from engine.analysis.journeys import median_asked, vignette_journeys
+
+    found = vignette_journeys(_load(knowledge_dir))
+    for journey in found:
+        count = len(journey.asked) + (journey.missing is not None)
+        line = f"{journey.vignette:4} {journey.hearing or 'whole_pathway':26} {count:3}  {journey.scenario[:70]}"
+        click.echo(
+            line
+            + (_("  (stopped: the scenario does not answer {q})").format(q=journey.missing) if journey.missing else "")
+        )
+    median = median_asked(found)
+    click.echo(_("Median: {m:g} questions over {n} vignette journeys.").format(m=median, n=len(found)))
+    if max_median is not None and median > max_median:
+        click.echo(_("The median is above {limit}.").format(limit=max_median), err=True)
+        sys.exit(1)
+
+
+@main.command()
 @knowledge_option
 def coverage(knowledge_dir: Path | None) -> None:
     """Which scenarios exercise which rules; rules without a scenario are listed."""

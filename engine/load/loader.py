@@ -163,6 +163,17 @@ class _Reader:
         # Scenarios are optional: a knowledge base without any still loads.
         for scenario, _, file, line in self.entries(sorted(self.root.glob("scenarios/*.yaml")), "scenarios", Scenario):
             self.kb.scenarios.append(ScenarioEntry(scenario, Located(file, line)))
+            if scenario.hearing is not None and scenario.hearing not in self.kb.hearings:
+                known = ", ".join(self.kb.hearings) or "none"
+                self.problems.append(
+                    Problem(
+                        file,
+                        line,
+                        scenario.name[:40],
+                        "hearing",
+                        f"unknown hearing '{scenario.hearing}' (known: {known})",
+                    )
+                )
 
 
 def read_knowledge(root: Path | str | None = None) -> tuple[KnowledgeBase, list[Problem]]:

@@ -396,6 +396,7 @@ class Scenario(Strict):
     vignette: str | None = Field(default=None, pattern=r"^V\d{1,2}$")
     narrative: str | None = None
     jurisdiction: str = INTERNATIONAL_PROFILE
+    hearing: str | None = None  # the decision the story is about (knowledge/hearings.yaml); none: the whole pathway
     reference_date: dt.datetime
     answers: dict[str, Any]
     expect: Expectation = Field(default_factory=Expectation)
