@@ -13,7 +13,26 @@ from dataclasses import dataclass
 from engine.cases.scenarios import run_scenario
 from engine.load.conditions import render
 from engine.load.knowledge_base import KnowledgeBase, Rule
-from engine.run.explanation import SourceView, source_views
+from engine.load.model import STRENGTH_LABELS, is_binding
+from engine.load.validate import capped, rule_strengths
+from engine.run.explanation import SourceView, source_view, source_views
+
+
+@dataclass(frozen=True)
+class ConclusionStrength:
+    """The strength with which a rule concludes one measure: from its sources as applied, and
+    under the international reference profile (no stronger than the reference values it follows)."""
+
+    kind: str
+    measure: str
+    level: str
+    basis: list[SourceView]
+    international_level: str
+    capped_by: tuple[str, ...]
+
+    @property
+    def binding(self) -> bool:
+        return is_binding(self.level)
 
 
 @dataclass(frozen=True)
@@ -28,6 +47,7 @@ class CatalogueEntry:
     defeated_by: list[str]
     sources: list[SourceView]
     scenarios: list[str]
+    strengths: list[ConclusionStrength] = ()
 
     @property
     def only_unverified_sources(self) -> bool:
@@ -49,6 +69,7 @@ def scenario_coverage(kb: KnowledgeBase) -> dict[str, list[str]]:
 def catalogue(kb: KnowledgeBase) -> list[CatalogueEntry]:
     """Every rule, in decision-point order then file order."""
     coverage = scenario_coverage(kb)
+    table = rule_strengths(kb)
     defeated_by: dict[str, list[str]] = {}
     for rule in kb.rules.values():
         for target in rule.spec.exception_to:
@@ -66,9 +87,28 @@ def catalogue(kb: KnowledgeBase) -> list[CatalogueEntry]:
                 defeated_by=defeated_by.get(rule.id, []),
                 sources=source_views(kb, spec.sources),
                 scenarios=coverage[rule.id],
+                strengths=[_strength(kb, table[(rule.id, m)], kind, m) for kind, m in spec.then.measures()],
             )
         )
     return entries
+
+
+def _strength(kb: KnowledgeBase, strength, kind: str, measure: str) -> ConclusionStrength:
+    level, lowered = capped(kb, strength)
+    return ConclusionStrength(
+        kind, measure, strength.level, [source_view(kb, c) for c in strength.basis], level, lowered
+    )
+
+
+def _strength_line(item: ConclusionStrength) -> str:
+    cites = ", ".join(v.cite for v in item.basis) or "no source"
+    line = f"- {item.kind} `{item.measure}`: {STRENGTH_LABELS[item.level]} ({cites})"
+    if item.capped_by:
+        line += (
+            f"; under the international reference profile {STRENGTH_LABELS[item.international_level]}, "
+            f"as it follows from the reference value of {', '.join(item.capped_by)}"
+        )
+    return line
 
 
 def catalogue_markdown(kb: KnowledgeBase) -> str:
@@ -99,10 +139,24 @@ def catalogue_markdown(kb: KnowledgeBase) -> str:
         conclusions = [f"{kind} `{measure}`" for kind, measure in entry.concludes] + [
             f"sets `{fact}`" for fact in entry.sets
         ]
-        out += [f"**Then:** {'; '.join(conclusions)}", "", " ".join(spec.explanation.split()), "", "**Sources**", ""]
+        out += [f"**Then:** {'; '.join(conclusions)}", "", " ".join(spec.explanation.split()), ""]
+        if entry.strengths:
+            out += ["**Strength of each conclusion**", ""]
+            out += [_strength_line(item) for item in entry.strengths]
+            out.append("")
+        if spec.non_binding_prohibition:
+            out += [f"**Why still a prohibition:** {' '.join(spec.non_binding_prohibition.split())}", ""]
+        if spec.scope_parameters:
+            out += [f"**Scope only (not a reference value it follows from):** {', '.join(spec.scope_parameters)}", ""]
+        out += ["**Sources**", ""]
         for view in entry.sources:
-            line = f"- {view.id} {view.pinpoint} — {view.title} ({view.binding_force.replace('_', ' ')}; {view.verification_words})"
-            out.append(line + (f": {view.text}" if view.text else ""))
+            line = f"- {view.id} {view.pinpoint} — {view.title} ({view.force_note}; {view.verification_words})"
+            if view.symbol:
+                line += f" [{view.symbol}]"
+            line += f": {view.text}" if view.text else ""
+            out.append(line)
+            if view.quote:
+                out.append(f"  > “{view.quote}”")
         scenarios = entry.scenarios
         out += [
             "",
