@@ -12,13 +12,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## System packages the tests need: Graphviz's `dot` and Chromium for the browser tests.
+## System packages: Graphviz's `dot`, Chromium for the browser tests, wrk; Pango and a font for the
+## PDF decision record (WeasyPrint), poppler-utils (pdfinfo, pdftotext) to measure and read it in tests.
+SYSTEM_PACKAGES := graphviz chromium wrk libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils
 system-deps:
-	@command -v dot >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1 && command -v wrk >/dev/null 2>&1 || { \
-	  echo "Installing Graphviz, Chromium and wrk (Debian packages)..."; \
+	@command -v dot >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1 && command -v wrk >/dev/null 2>&1 && \
+	  command -v pdfinfo >/dev/null 2>&1 && dpkg -s libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null 2>&1 || { \
+	  echo "Installing $(SYSTEM_PACKAGES) (Debian packages)..."; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq graphviz chromium wrk >/dev/null; }
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; }
 
 ## The main job: the web app on its embedded defaults (baseline profile, built-in knowledge).
 run: $(STAMP)

@@ -1,10 +1,11 @@
 """The case in the browser session, and the one engine call a page makes on it.
 
 A case is the jurisdiction profile, the reference moment, the answers (in the order they were
-given) and an optional note. It lives only in the encrypted session cookie (web.case_cookie);
-the server keeps nothing. Every reasoning step (which question is next, what applies, what no
-longer applies) is the engine's: a page asks for one `engine.run.session.interview_step` and reads
-everything it shows from it.
+given) and the decision record (case reference, court, decision-maker, date, the decision taken
+on each advised measure, a note: `engine.cases.case_file.DecisionRecord`). It lives only in the
+encrypted session cookie (web.case_cookie); the server keeps nothing. Every reasoning step (which
+question is next, what applies, what no longer applies) is the engine's: a page asks for one
+`engine.run.session.interview_step` and reads everything it shows from it.
 
 Pages of the interview are addressed by step number, never by question: the next question
 depends on the answers, so its id in a URL (the access log, the history) would tell them.
@@ -15,17 +16,27 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from flask import current_app, session, url_for
 
-from engine.cases.case_file import EARLIEST_REFERENCE_DATE, LATEST_REFERENCE_DATE
+from engine.cases.case_file import (
+    EARLIEST_REFERENCE_DATE,
+    LATEST_REFERENCE_DATE,
+    DecisionRecord,
+    MeasureDecision,
+)
 from engine.load.answers import AnswerValueError, answer_to_data, parse_answer
 from engine.load.knowledge_base import KnowledgeBase
 from engine.run.session import Assessment, InterviewStep, interview_step
 
 SESSION_KEY = "case"
+# The decision record in the cookie, in few bytes: a kind and a decision by one letter.
+_KIND_CODES = {"require": "r", "recommend": "c", "prohibit": "p"}
+_DECISION_CODES = {"followed": "f", "departed": "d", "not_decided": "n"}
+_KINDS = {code: kind for kind, code in _KIND_CODES.items()}
+_DECIDED = {code: decision for decision, code in _DECISION_CODES.items()}
 T = TypeVar("T")
 
 # The engine keeps one compiled experta engine per thread (building one takes ~0.2 s). Web servers
@@ -45,9 +56,18 @@ class Case:
     jurisdiction: str
     reference: dt.datetime
     answers: dict[str, Any] = field(default_factory=dict)
-    note: str = ""
     hearing: str | None = None  # the decision prepared (knowledge/hearings.yaml); None: the whole pathway
     dropped: list[str] = field(default_factory=list)  # answers the current knowledge base no longer accepts
+    record: DecisionRecord = field(default_factory=DecisionRecord)  # what the decision-maker decided
+
+    @property
+    def note(self) -> str:
+        """The decision-maker's note (the only text of the record in earlier versions)."""
+        return self.record.note
+
+    @note.setter
+    def note(self, value: str) -> None:
+        self.record = replace(self.record, note=value)
 
     def step(self, number: int | None = None) -> InterviewStep:
         """The engine's view of this case for one page (and the question at step `number`)."""
@@ -98,8 +118,8 @@ def load_case() -> Case | None:
     case = Case(
         jurisdiction,
         reference,
-        note=note if isinstance(note, str) else "",
         hearing=hearing if isinstance(hearing, str) and hearing in kb.hearings else None,
+        record=_record_from(data.get("x"), note if isinstance(note, str) else "", kb),
     )
     for item in items if isinstance(items, list) else []:
         if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str) and item[0] in kb.questions):
@@ -109,6 +129,54 @@ def load_case() -> Case | None:
         except AnswerValueError:
             case.dropped.append(item[0])
     return case
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _record_from(data: Any, note: str, kb: KnowledgeBase) -> DecisionRecord:
+    """The decision record kept in the cookie ("x"; a cookie with only the note "n" has just that).
+    A decision this knowledge base cannot place (an unknown measure) is left out."""
+    if not isinstance(data, dict):
+        return DecisionRecord(note=note)
+    try:
+        date = dt.date.fromisoformat(data["t"]) if isinstance(data.get("t"), str) else None
+    except ValueError:
+        date = None
+    decisions, seen = [], set()
+    for item in data.get("d") if isinstance(data.get("d"), list) else []:
+        if not (isinstance(item, list) and 3 <= len(item) <= 5 and all(isinstance(v, str) for v in item[:4])):
+            continue
+        kind, measure, decision = _KINDS.get(item[0]), item[1], _DECIDED.get(item[2])
+        reason, refer = (item[3] if len(item) > 3 else ""), len(item) > 4 and item[4] is True
+        if kind is None or decision is None or measure not in kb.measures or (kind, measure) in seen:
+            continue
+        seen.add((kind, measure))
+        decisions.append(MeasureDecision(kind, measure, decision, reason, refer))
+    return DecisionRecord(
+        _text(data.get("c")), _text(data.get("o")), _text(data.get("m")), date, note, tuple(decisions)
+    )
+
+
+def _record_data(record: DecisionRecord) -> dict[str, Any]:
+    """The decision record as compact cookie data (empty parts left out)."""
+    decisions = []
+    for d in record.decisions:
+        item: list[Any] = [_KIND_CODES[d.kind], d.measure, _DECISION_CODES[d.decision]]
+        if d.reason or d.refer:
+            item.append(d.reason)
+        if d.refer:
+            item.append(True)
+        decisions.append(item)
+    parts = {
+        "c": record.case_reference,
+        "o": record.court,
+        "m": record.decision_maker,
+        "t": record.decision_date.isoformat() if record.decision_date else "",
+        "d": decisions,
+    }
+    return {key: value for key, value in parts.items() if value}
 
 
 def save_case(case: Case) -> None:
@@ -123,6 +191,9 @@ def save_case(case: Case) -> None:
         "n": case.note,
         **({"h": case.hearing} if case.hearing else {}),
     }
+    record = _record_data(case.record)
+    if record:
+        data["x"] = record
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     app.session_interface.check_fits(app, {**session, SESSION_KEY: data})
     session[SESSION_KEY] = data

@@ -4,6 +4,7 @@ form here and checked by the engine's own parser, so the web and the CLI accept 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,14 +12,26 @@ from flask_babel import gettext, lazy_gettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from werkzeug.datastructures import MultiDict
-from wtforms import DateField, RadioField, TextAreaField, TimeField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms import BooleanField, DateField, Field, RadioField, StringField, TextAreaField, TimeField
+from wtforms.validators import AnyOf, InputRequired, Length, Optional, ValidationError
 
-from engine.cases.case_file import EARLIEST_REFERENCE_DATE, LATEST_REFERENCE_DATE
+from engine.cases.case_file import (
+    EARLIEST_REFERENCE_DATE,
+    LATEST_REFERENCE_DATE,
+    MAX_CASE_REFERENCE_CHARS,
+    MAX_NAME_CHARS,
+    MAX_NOTE_CHARS,
+    MAX_REASON_CHARS,
+    DecisionRecord,
+    MeasureDecision,
+    record_date,
+    record_text,
+)
 from engine.errors import AnswerError
 from engine.load.answers import AnswerValueError, parse_answer
 from engine.load.conditions import UNKNOWN
 from engine.load.model import Question, reference_datetime
+from engine.run.explanation import MeasureOutcome
 
 from .config import NOTE_MAX_CHARS
 
@@ -87,6 +100,153 @@ class NoteForm(FlaskForm):
             )
         ],
     )
+
+
+class RecordText:
+    """A text of the decision record, checked as a case file checks it (length, one line, printable)."""
+
+    def __init__(self, limit: int, one_line: bool):
+        self.limit, self.one_line = limit, one_line
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        try:
+            field.data = record_text(field.data or "", self.limit, self.one_line)
+        except ValueError as err:
+            message = str(err)
+            raise ValidationError(message[:1].upper() + message[1:]) from None
+
+
+def _decision_date(form: FlaskForm, field: DateField) -> None:
+    if field.data is not None:
+        try:
+            record_date(field.data)
+        except ValueError as err:
+            raise ValidationError(
+                gettext(
+                    "Enter a date of the decision between %(first)s and %(last)s",
+                    first=EARLIEST_REFERENCE_DATE.isoformat(),
+                    last=LATEST_REFERENCE_DATE.isoformat(),
+                )
+            ) from err
+
+
+DECISION_CHOICES = (
+    ("not_decided", lazy_gettext("Not decided")),
+    ("followed", lazy_gettext("Followed")),
+    ("departed", lazy_gettext("Departed")),
+)
+
+
+class DecisionRecordForm(FlaskForm):
+    """The decision record: the case details, the decision taken on each advised measure (fields
+    added per case by `decision_record_form`) and a note. The note keeps its old field name."""
+
+    case_reference = StringField(
+        lazy_gettext("Case reference"), validators=[RecordText(MAX_CASE_REFERENCE_CHARS, one_line=True)]
+    )
+    court = StringField(lazy_gettext("Court"), validators=[RecordText(MAX_NAME_CHARS, one_line=True)])
+    decision_maker = StringField(lazy_gettext("Decision-maker"), validators=[RecordText(MAX_NAME_CHARS, one_line=True)])
+    decision_date = DateField(
+        lazy_gettext("Date of the decision"),
+        validators=[Optional(), _decision_date],
+        format="%Y-%m-%d",
+    )
+    note = TextAreaField(
+        lazy_gettext("Other reasons or remarks (optional)"),
+        validators=[RecordText(MAX_NOTE_CHARS, one_line=False)],
+    )
+    measures: Sequence[MeasureOutcome] = ()
+
+    @staticmethod
+    def key(measure: MeasureOutcome) -> str:
+        return f"{measure.kind}_{measure.id}"
+
+    decision_choices = DECISION_CHOICES
+
+    def decision_field(self, measure: MeasureOutcome) -> StringField:
+        return self["decision_" + self.key(measure)]
+
+    def reason_field(self, measure: MeasureOutcome) -> StringField:
+        return self["reason_" + self.key(measure)]
+
+    def refer_field(self, measure: MeasureOutcome) -> BooleanField | None:
+        name = "refer_" + self.key(measure)
+        return self._fields.get(name)
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        for measure in self.measures:
+            reason = self.reason_field(measure)
+            if self.decision_field(measure).data == "departed" and not reason.data and not reason.errors:
+                reason.errors = [
+                    *reason.errors,
+                    gettext("Give the reason for departing from “%(measure)s”", measure=measure.title),
+                ]
+                valid = False
+        return valid
+
+    def record(self, kept: DecisionRecord) -> DecisionRecord:
+        """The decision record as submitted (`kept`: the decisions on measures this form does not show)."""
+        shown = {(m.kind, m.id) for m in self.measures}
+        decisions = []
+        for measure in self.measures:
+            decision, reason = self.decision_field(measure).data, self.reason_field(measure).data or ""
+            refer = self.refer_field(measure)
+            referred = bool(refer and refer.data)
+            if decision != "not_decided" or reason or referred:
+                decisions.append(MeasureDecision(measure.kind, measure.id, decision, reason, referred))
+        others = [d for d in kept.decisions if d.key not in shown]
+        return DecisionRecord(
+            self.case_reference.data or "",
+            self.court.data or "",
+            self.decision_maker.data or "",
+            self.decision_date.data,
+            self.note.data or "",
+            (*decisions, *others),
+        )
+
+
+def decision_record_form(measures: Sequence[MeasureOutcome], record: DecisionRecord) -> DecisionRecordForm:
+    """The decision record form for these advised measures, filled with `record`. On a POST it
+    reads the submitted values; a field the submission leaves out keeps the recorded value."""
+
+    class Form(DecisionRecordForm):
+        pass
+
+    data: dict[str, Any] = {
+        "case_reference": record.case_reference,
+        "court": record.court,
+        "decision_maker": record.decision_maker,
+        "decision_date": record.decision_date,
+        "note": record.note,
+    }
+    for measure in measures:
+        key = DecisionRecordForm.key(measure)
+        taken = record.decision_on(measure.kind, measure.id)
+        setattr(
+            Form,
+            "decision_" + key,
+            StringField(
+                measure.title,
+                default="not_decided",
+                validators=[AnyOf([value for value, _ in DECISION_CHOICES], message=lazy_gettext("Choose a decision"))],
+            ),
+        )
+        setattr(
+            Form,
+            "reason_" + key,
+            StringField(
+                lazy_gettext("Reason, if you departed"), validators=[RecordText(MAX_REASON_CHARS, one_line=False)]
+            ),
+        )
+        data["decision_" + key] = taken.decision if taken else "not_decided"
+        data["reason_" + key] = taken.reason if taken else ""
+        if measure.kind != "prohibit":  # a prohibited measure is not referred
+            setattr(Form, "refer_" + key, BooleanField(lazy_gettext("Refer to child-protection services")))
+            data["refer_" + key] = bool(taken and taken.refer)
+    form = Form(data=data)
+    form.measures = tuple(measures)
+    return form
 
 
 class ActionForm(FlaskForm):

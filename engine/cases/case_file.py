@@ -7,7 +7,19 @@ knowledge_version: 08c6fa8ea168 # optional: the knowledge base the answers were 
 answers:
   age_at_conduct: 15
   conduct_category: support
+# optional: the decision record (what the decision-maker decided, kept with the answers)
+case_reference: CJ-2026/0142
+court: Juvenile court of Ruritania City
+decision_maker: Judge A. Example
+decision_date: 2026-03-02
+note: Anything else about the decision.   # the single note of earlier versions
+decisions:                      # per advised measure: followed, departed (with a reason) or not_decided
+  - {measure: diversion, kind: recommend, decision: followed, refer: true}
+  - {measure: pretrial_detention, kind: prohibit, decision: departed, reason: ...}
 ```
+
+A decision record downloaded from the web app (JSON) is read as its `case` part, so a record can
+be resumed, assessed and replayed (`pathway diff`) like the case file it holds.
 
 Whatever is accepted can be written back by `case_data` and read again unchanged; what cannot be
 written back (a reference date in the year 226, a version of 9,000 characters) is refused with
@@ -16,14 +28,16 @@ its line and field.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import re
 import stat
+import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, ValidationError, field_validator
 
@@ -35,6 +49,7 @@ from engine.load.knowledge_base import KnowledgeBase
 from engine.load.model import INTERNATIONAL_PROFILE, Strict, reference_datetime
 from engine.load.yaml_source import line_of, parse_yaml_text
 from engine.run.session import UnknownHearingError, hearing_for, reference_moment
+from engine.suggestions import suggest
 
 MAX_CASE_FILE_BYTES = 256 * 1024
 # The reference dates a case may have, here and in the web start form: wide enough for any real
@@ -43,6 +58,18 @@ EARLIEST_REFERENCE_DATE = dt.date(1990, 1, 1)
 LATEST_REFERENCE_DATE = dt.date(2100, 12, 31)
 # A knowledge version as `content_hash` or a release writes it; anything else is not one.
 KNOWLEDGE_VERSION = re.compile(r"[A-Za-z0-9._+-]{1,64}")
+
+# The decision record: what the decision-maker decided on each advised measure, and the case details.
+ADVISED_KINDS = ("require", "recommend", "prohibit")  # the measures a decision is taken on (not flags)
+DECISIONS = ("followed", "departed", "not_decided")
+MAX_CASE_REFERENCE_CHARS = 64
+MAX_NAME_CHARS = 200  # the court, the decision-maker
+MAX_NOTE_CHARS = 1000
+MAX_REASON_CHARS = 500
+# What marks a decision record (the web app's JSON download): its case file is under RECORD_CASE_KEY.
+RECORD_KEY, RECORD_CASE_KEY = "record", "case"
+RECORD_MARK = "Justice Pathway decision record"
+_LINE_BREAKS = str.maketrans({"\r": "\n", "\x85": "\n", "\u2028": "\n", "\u2029": "\n"})
 
 
 def reference_from(value: Any) -> dt.datetime:
@@ -60,6 +87,87 @@ def reference_from(value: Any) -> dt.datetime:
     return moment.replace(second=0, microsecond=0)
 
 
+def record_text(value: str, limit: int, one_line: bool) -> str:
+    """A text of the decision record as it is kept: line breaks as "\\n", no space around; raise
+    `ValueError` saying what to change if it is longer than `limit` characters, breaks a line that
+    must be one, or holds a character that cannot be written in a document (a control character)."""
+    text = value.replace("\r\n", "\n").translate(_LINE_BREAKS).strip()
+    if one_line and "\n" in text:
+        raise ValueError("write it on one line")
+    bad = next(
+        (c for c in text if (c not in "\n\t" and unicodedata.category(c) in ("Cc", "Cs")) or c in "\ufffe\uffff"),
+        None,
+    )
+    if bad is not None:
+        raise ValueError(f"remove the control character U+{ord(bad):04X} (it cannot be printed)")
+    if len(text) > limit:
+        raise ValueError(f"write at most {limit:,} characters (given: {len(text):,})")
+    return text
+
+
+def record_date(value: Any) -> dt.date:
+    """The date of a decision: YYYY-MM-DD between the bounds of a reference date."""
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):  # left as text: refused below with what was given
+            value = dt.date.fromisoformat(value.strip())
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise ValueError(f"expected the date of the decision as YYYY-MM-DD, without a time (given: {value!r})")
+    if not EARLIEST_REFERENCE_DATE <= value <= LATEST_REFERENCE_DATE:
+        raise ValueError(
+            f"the date of the decision must be between {EARLIEST_REFERENCE_DATE} and {LATEST_REFERENCE_DATE} "
+            f"(given: {value})"
+        )
+    return value
+
+
+class DecisionEntry(Strict):
+    """The decision taken on one advised measure, as a case file writes it."""
+
+    measure: str
+    kind: Literal["require", "recommend", "prohibit"]
+    decision: Literal["followed", "departed", "not_decided"]
+    reason: str | None = None  # required when the decision departs from the advice
+    refer: bool = False  # listed in the referral letter to child-protection services
+
+    @field_validator("reason")
+    @classmethod
+    def _a_reason(cls, value: str | None) -> str | None:
+        return None if value is None else record_text(value, MAX_REASON_CHARS, one_line=False)
+
+
+@dataclass(frozen=True)
+class MeasureDecision:
+    """What the decision-maker decided on one advised measure."""
+
+    kind: str  # require, recommend or prohibit: what the result advised
+    measure: str
+    decision: str  # followed, departed or not_decided
+    reason: str = ""  # why the decision departs (required when it does)
+    refer: bool = False  # referred to child-protection services (the referral letter)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.kind, self.measure)
+
+
+@dataclass(frozen=True)
+class DecisionRecord:
+    """The decision record kept with a case: the case details, the decision per measure, a note."""
+
+    case_reference: str = ""
+    court: str = ""
+    decision_maker: str = ""
+    decision_date: dt.date | None = None
+    note: str = ""  # anything else; the only text of earlier versions ("I decided differently, because…")
+    decisions: tuple[MeasureDecision, ...] = ()
+
+    def decision_on(self, kind: str, measure: str) -> MeasureDecision | None:
+        return next((d for d in self.decisions if d.key == (kind, measure)), None)
+
+    def __bool__(self) -> bool:
+        return self != DecisionRecord()
+
+
 class CaseFile(Strict):
     """The content of a case file."""
 
@@ -68,11 +176,37 @@ class CaseFile(Strict):
     reference_date: dt.datetime | None = None
     knowledge_version: str | None = None
     answers: dict[str, Any] = Field(default_factory=dict)
+    case_reference: str | None = None
+    court: str | None = None
+    decision_maker: str | None = None
+    decision_date: dt.date | None = None
+    note: str | None = None
+    decisions: list[DecisionEntry] = Field(default_factory=list)
 
     @field_validator("reference_date", mode="before")
     @classmethod
     def _as_datetime(cls, value: Any) -> Any:
         return None if value is None else reference_from(value)
+
+    @field_validator("decision_date", mode="before")
+    @classmethod
+    def _a_date(cls, value: Any) -> Any:
+        return None if value is None else record_date(value)
+
+    @field_validator("case_reference")
+    @classmethod
+    def _a_reference(cls, value: str | None) -> str | None:
+        return None if value is None else record_text(value, MAX_CASE_REFERENCE_CHARS, one_line=True)
+
+    @field_validator("court", "decision_maker")
+    @classmethod
+    def _a_name(cls, value: str | None) -> str | None:
+        return None if value is None else record_text(value, MAX_NAME_CHARS, one_line=True)
+
+    @field_validator("note")
+    @classmethod
+    def _a_note(cls, value: str | None) -> str | None:
+        return None if value is None else record_text(value, MAX_NOTE_CHARS, one_line=False)
 
     @field_validator("knowledge_version")
     @classmethod
@@ -95,6 +229,7 @@ class ParsedCase:
     answers: dict[str, Any]
     knowledge_version: str | None = None
     hearing: str | None = None
+    record: DecisionRecord = DecisionRecord()
 
 
 def _too_large(name: str, size: int | None) -> Problem:
@@ -142,6 +277,32 @@ def check_case_data(
 
 
 def _check_case_data(kb: KnowledgeBase, data: Any, name: str, jurisdiction: str | None) -> ParsedCase:
+    """A case file, or the case part of a decision record (its problems then name `case.<field>`)."""
+    if not (isinstance(data, dict) and RECORD_KEY in data):
+        return _check_case_file(kb, data, name, jurisdiction)
+    inner = data.get(RECORD_CASE_KEY)
+    if not isinstance(inner, dict):
+        raise CaseFileError(
+            [
+                Problem(
+                    name,
+                    line_of(data, (RECORD_CASE_KEY,)) or line_of(data, (RECORD_KEY,)),
+                    None,
+                    RECORD_CASE_KEY,
+                    "this decision record holds no case part (`case:` with the answers), as records of earlier "
+                    "versions do not: load the case file saved with it",
+                )
+            ]
+        )
+    try:
+        return _check_case_file(kb, inner, name, jurisdiction)
+    except CaseFileError as err:
+        raise CaseFileError(
+            [replace(p, field=f"{RECORD_CASE_KEY}.{p.field}" if p.field else RECORD_CASE_KEY) for p in err.problems]
+        ) from None
+
+
+def _check_case_file(kb: KnowledgeBase, data: Any, name: str, jurisdiction: str | None) -> ParsedCase:
     case, problems = validate_entry(CaseFile, data, name)
     if case is None:
         raise CaseFileError(problems)
@@ -165,21 +326,83 @@ def _check_case_data(kb: KnowledgeBase, data: Any, name: str, jurisdiction: str 
         raise CaseFileError([Problem(name, line_of(data, ("hearing",)), None, "hearing", str(err))]) from None
     reference = reference_moment(case.reference_date)
     typed, errors = parse_answers(kb.questions, case.answers, reference)
-    if errors:
-        raise CaseFileError(
-            [
+    record, problems = _decision_record(kb, case, data, name)
+    problems = [
+        Problem(
+            name,
+            line_of(data, ("answers", e.question_id)),
+            None,
+            f"answers.{e.question_id}",
+            f"{e.message} (given: {e.given!r}; allowed: {e.allowed})",
+            e.suggestion,
+        )
+        for e in errors
+    ] + problems
+    if problems:
+        raise CaseFileError(problems)
+    return ParsedCase(chosen, reference, typed, case.knowledge_version, case.hearing, record)
+
+
+def _decision_record(kb: KnowledgeBase, case: CaseFile, data: Any, name: str) -> tuple[DecisionRecord, list[Problem]]:
+    """The decision record of a checked case file, and its problems: a decision on an unknown
+    measure, a second one on the same measure, a departure without its reason, a prohibited
+    measure referred."""
+    problems, seen, decisions = [], {}, []
+    for index, entry in enumerate(case.decisions):
+        where = ("decisions", index)
+        if entry.measure not in kb.measures:
+            problems.append(
                 Problem(
                     name,
-                    line_of(data, ("answers", e.question_id)),
+                    line_of(data, (*where, "measure")),
                     None,
-                    f"answers.{e.question_id}",
-                    f"{e.message} (given: {e.given!r}; allowed: {e.allowed})",
-                    e.suggestion,
+                    f"decisions.{index}.measure",
+                    f"unknown measure '{entry.measure}' (the measures are listed in measures.yaml)",
+                    suggest(entry.measure, kb.measures),
                 )
-                for e in errors
-            ]
-        )
-    return ParsedCase(chosen, reference, typed, case.knowledge_version, case.hearing)
+            )
+        key = (entry.kind, entry.measure)
+        if key in seen:
+            problems.append(
+                Problem(
+                    name,
+                    line_of(data, where),
+                    None,
+                    f"decisions.{index}",
+                    f"a second decision on the {entry.kind} measure '{entry.measure}' (the first is "
+                    f"decisions.{seen[key]}): keep one",
+                )
+            )
+        seen.setdefault(key, index)
+        if entry.decision == "departed" and not entry.reason:
+            problems.append(
+                Problem(
+                    name,
+                    line_of(data, where),
+                    None,
+                    f"decisions.{index}.reason",
+                    "the decision departs from the advice: give the reason (reason: ...)",
+                )
+            )
+        if entry.refer and entry.kind == "prohibit":
+            problems.append(
+                Problem(
+                    name,
+                    line_of(data, (*where, "refer")),
+                    None,
+                    f"decisions.{index}.refer",
+                    "a prohibited measure is not referred to child-protection services: remove `refer`",
+                )
+            )
+        decisions.append(MeasureDecision(entry.kind, entry.measure, entry.decision, entry.reason or "", entry.refer))
+    return DecisionRecord(
+        case.case_reference or "",
+        case.court or "",
+        case.decision_maker or "",
+        case.decision_date,
+        case.note or "",
+        tuple(decisions),
+    ), problems
 
 
 class CaseChecker:
@@ -256,12 +479,42 @@ def case_data(
     reference: dt.datetime,
     knowledge_version: str,
     hearing: str | None = None,
+    record: DecisionRecord | None = None,
 ) -> dict[str, Any]:
-    """A case as plain data, in the form `parse_case` reads back."""
+    """A case as plain data, in the form `parse_case` reads back (the decision record's fields only
+    where they hold something)."""
     return {
         "jurisdiction": jurisdiction,
         **({"hearing": hearing} if hearing is not None else {}),
         "reference_date": reference.isoformat(timespec="minutes"),  # strftime writes the year 226 as "226"
         "knowledge_version": knowledge_version,
+        **record_data(record or DecisionRecord()),
         "answers": {key: answer_to_data(value) for key, value in answers.items()},
     }
+
+
+def record_data(record: DecisionRecord) -> dict[str, Any]:
+    """The decision record's fields of a case file (none for an empty record)."""
+    data: dict[str, Any] = {
+        key: value
+        for key, value in (
+            ("case_reference", record.case_reference),
+            ("court", record.court),
+            ("decision_maker", record.decision_maker),
+            ("decision_date", record.decision_date.isoformat() if record.decision_date else ""),
+            ("note", record.note),
+        )
+        if value
+    }
+    if record.decisions:
+        data["decisions"] = [
+            {
+                "measure": d.measure,
+                "kind": d.kind,
+                "decision": d.decision,
+                **({"reason": d.reason} if d.reason else {}),
+                **({"refer": True} if d.refer else {}),
+            }
+            for d in record.decisions
+        ]
+    return data

@@ -2,8 +2,11 @@
 
 The property runs over generated case files on the real knowledge base: canonical answers
 (tests.case_generation) mixed with bent reference dates, knowledge versions and date answers
-(years before 1000, time zones, seconds, numbers, other ISO forms). The examples pin the
-breaks found by attack, and `read_case_file` is checked to read no more than the size limit.
+(years before 1000, time zones, seconds, numbers, other ISO forms), and the decision record
+(case reference, court, decision-maker, date, note, a decision per measure) with texts of any
+character; some are wrapped as the web app's decision record (the case under `case:`). The
+examples pin the breaks found by attack, and `read_case_file` is checked to read no more than
+the size limit.
 """
 
 from __future__ import annotations
@@ -21,9 +24,12 @@ from hypothesis import strategies as st
 
 from engine import load_knowledge
 from engine.cases.case_file import (
+    ADVISED_KINDS,
+    DECISIONS,
     EARLIEST_REFERENCE_DATE,
     LATEST_REFERENCE_DATE,
     MAX_CASE_FILE_BYTES,
+    RECORD_MARK,
     case_data,
     parse_case,
     read_case_file,
@@ -91,45 +97,248 @@ def _plain(value):
     return answer_to_data(value) if value is UNKNOWN or isinstance(value, frozenset) else value
 
 
-case_files = st.fixed_dictionaries(
-    {
-        "jurisdiction": mostly(st.sampled_from([*sorted(KB.jurisdictions), None]), st.just("atlantis")),
-        "hearing": mostly(st.sampled_from([*sorted(KB.hearings), None]), st.sampled_from(["appeal", 3])),
-        "reference_date": reference_dates,
-        "knowledge_version": versions,
-        "answers": st.tuples(answer_sets(KB), bent_answers).map(
-            lambda pair: {**{k: _plain(v) for k, v in pair[0].items()}, **pair[1]}
+# Texts of the decision record: plain words mostly, else any character (C0 controls, line breaks and
+# separators, astral characters, spaces around), or not a text at all.
+plain_words = st.text(alphabet="abcdefgh ijk/-.0123456789ÄéЖ中", max_size=30)
+# C1 controls (U+007F-U+009F) and U+FFFE/U+FFFF are left out: JSON writes them as they are, and the YAML reader (which
+# reads JSON too) refuses the whole file for them, without a field; C0 controls are written escaped.
+C1 = [*(chr(c) for c in range(0x7F, 0xA0)), "\ufffe", "\uffff"]  # and the two non-characters YAML refuses
+any_text = st.one_of(
+    st.text(st.characters(exclude_categories=("Cs",), exclude_characters=C1), max_size=40),
+    st.sampled_from(["a\u2028b", " x\r\ny ", "\x00", "yes", "12", "x" * 65]),
+)
+good_dates = st.one_of(st.dates(FIRST.date(), LAST.date()), st.dates(FIRST.date(), LAST.date()).map(dt.date.isoformat))
+MEASURES = sorted(KB.measures)
+
+
+def _fit(entry: dict) -> dict:
+    """A decision as it may be written: a departure with its reason, no prohibited measure referred."""
+    if entry["decision"] == "departed" and not (entry.get("reason") or "").strip():
+        entry = {**entry, "reason": "the court found otherwise"}
+    if entry["kind"] == "prohibit":
+        entry = {key: value for key, value in entry.items() if key != "refer"}
+    return entry
+
+
+good_decisions = st.lists(
+    st.fixed_dictionaries(
+        {
+            "measure": st.sampled_from(MEASURES),
+            "kind": st.sampled_from(ADVISED_KINDS),
+            "decision": st.sampled_from(DECISIONS),
+        },
+        optional={"reason": plain_words, "refer": st.booleans()},
+    ).map(_fit),
+    max_size=4,
+    unique_by=lambda entry: (entry["kind"], entry["measure"]),
+)
+good_records = st.fixed_dictionaries(
+    {"case_reference": plain_words.map(lambda text: "CJ-" + text)},  # one part always, else hypothesis draws none
+    optional={
+        "court": plain_words,
+        "decision_maker": plain_words,
+        "decision_date": good_dates,
+        "note": st.lists(plain_words, max_size=3).map("\n".join),
+        "decisions": good_decisions,
+    },
+)
+# Bent: each part may be anything, a decision may be on an unknown measure, twice, or without its reason.
+bent_texts = st.one_of(st.none(), plain_words, any_text, st.integers(), st.booleans())
+bent_records = st.fixed_dictionaries(
+    {},
+    optional={
+        "case_reference": bent_texts,
+        "court": bent_texts,
+        "decision_maker": bent_texts,
+        "decision_date": st.one_of(st.none(), good_dates, in_range, bent_moments),
+        "note": bent_texts,
+        "decisions": st.one_of(
+            st.lists(
+                st.fixed_dictionaries(
+                    {
+                        "measure": st.sampled_from([*MEASURES[:3], "divershun", "", "flag"]),
+                        "kind": st.sampled_from([*ADVISED_KINDS, "flag", None]),
+                        "decision": st.sampled_from([*DECISIONS, "maybe", True]),
+                    },
+                    optional={"reason": bent_texts, "refer": st.sampled_from([True, False, "perhaps", 2])},
+                ),
+                max_size=4,
+            ),
+            st.sampled_from([{}, "followed", [None]]),
         ),
-    }
+    },
 )
 
 
+case_files = st.tuples(
+    st.fixed_dictionaries(
+        {
+            "jurisdiction": mostly(st.sampled_from([*sorted(KB.jurisdictions), None]), st.just("atlantis")),
+            "hearing": mostly(st.sampled_from([*sorted(KB.hearings), None]), st.sampled_from(["appeal", 3])),
+            "reference_date": reference_dates,
+            "knowledge_version": versions,
+            "answers": st.tuples(answer_sets(KB), bent_answers).map(
+                lambda pair: {**{k: _plain(v) for k, v in pair[0].items()}, **pair[1]}
+            ),
+        }
+    ),
+    mostly(good_records, bent_records),
+).map(lambda pair: {**pair[0], **pair[1]})
+
+
 def _saved(parsed) -> str:
-    data = case_data(parsed.answers, parsed.jurisdiction, parsed.reference, parsed.knowledge_version, parsed.hearing)
+    data = case_data(
+        parsed.answers, parsed.jurisdiction, parsed.reference, parsed.knowledge_version, parsed.hearing, parsed.record
+    )
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
 
-@settings(max_examples=300, deadline=None)
-@given(case=case_files, as_json=st.booleans())
-def test_a_case_file_that_loads_saves_and_loads_again_the_same_and_a_refusal_names_its_field(case, as_json):
+def _as_record(case: dict) -> dict:
+    """The case as the web app's decision record holds it: under `case`, beside what is only read."""
+    return {"record": RECORD_MARK, "created": "2026-03-01T12:00", "case": case, "result": {"measures": []}}
+
+
+@settings(max_examples=400, deadline=None)
+@given(case=case_files, as_json=st.booleans(), as_record=st.booleans())
+def test_a_case_file_that_loads_saves_and_loads_again_the_same_and_a_refusal_names_its_field(case, as_json, as_record):
+    content = _as_record(case) if as_record else case
     # ensure_ascii=False: see the expected failure below for JSON escapes of characters beyond U+FFFF.
-    text = json.dumps(case, default=str, ensure_ascii=False) if as_json else yaml.safe_dump(case, allow_unicode=True)
+    text = (
+        json.dumps(content, default=str, ensure_ascii=False) if as_json else yaml.safe_dump(content, allow_unicode=True)
+    )
     try:
         parsed = parse_case(KB, text, "case.yaml")
     except CaseFileError as err:
-        event("refused: " + ", ".join(sorted({p.field.split(".")[0] for p in err.problems if p.field})))
+        event("refused: " + ", ".join(sorted({p.field.split(".")[int(as_record)] for p in err.problems if p.field})))
         assert err.problems and all(p.field for p in err.problems), err.problems
+        assert not as_record or all(p.field.startswith("case.") for p in err.problems), err.problems
     else:
-        event("accepted")
+        event("accepted" + (" with a decision record" if parsed.record else ""))
         assert parse_case(KB, _saved(parsed), "saved.yaml") == parsed
+        if as_record:
+            assert parse_case(KB, yaml.safe_dump(case, allow_unicode=True), "case.yaml") == parsed
 
 
 def test_a_json_case_file_with_an_escaped_character_beyond_u_ffff_is_read():
     """json.dumps writes 😀 as a surrogate pair: it is read as the character (here refused as an unknown key)."""
-    text = json.dumps({"reference_date": "2026-03-01", "knowledge_version": "v1", "answers": {}, "note": "😀"})
+    text = json.dumps({"reference_date": "2026-03-01", "knowledge_version": "v1", "answers": {}, "remark": "😀"})
     with pytest.raises(CaseFileError) as err:
         parse_case(KB, text, "case.json")
-    assert [p.field for p in err.value.problems] == ["note"]
+    [problem] = err.value.problems
+    assert problem.field == "remark" and "remark" in problem.message
+    # ... and as a text of the decision record, it is kept as the character.
+    text = json.dumps({"reference_date": "2026-03-01", "answers": {}, "note": "😀 ok"})
+    assert parse_case(KB, text, "case.json").record.note == "😀 ok"
+
+
+# --- the decision record ---------------------------------------------------------------------------
+
+RECORD = """jurisdiction: baseline
+reference_date: 2026-03-01
+case_reference: CJ-2026/0142
+court: Juvenile court
+decision_maker: Judge A. Example
+decision_date: 2026-03-02
+note: Reviewed in four weeks.
+decisions:
+  - measure: pretrial_detention
+    kind: prohibit
+    decision: departed
+    reason: |
+      The court found no alternative.
+      See the minutes.
+  - {measure: child_protection_referral, kind: require, decision: followed, refer: true}
+answers:
+  age_at_conduct: 15
+"""
+
+
+def test_the_decision_record_is_read_and_written_back():
+    parsed = parse_case(KB, RECORD, "case.yaml")
+    record = parsed.record
+    assert (record.case_reference, record.court, record.decision_maker) == (
+        "CJ-2026/0142",
+        "Juvenile court",
+        "Judge A. Example",
+    )
+    assert record.decision_date == dt.date(2026, 3, 2) and record.note == "Reviewed in four weeks."
+    departed, followed = record.decisions
+    assert (departed.kind, departed.measure, departed.decision) == ("prohibit", "pretrial_detention", "departed")
+    assert departed.reason == "The court found no alternative.\nSee the minutes." and not departed.refer
+    assert followed.refer and followed.reason == ""
+    assert record.decision_on("require", "child_protection_referral") == followed
+    assert record.decision_on("recommend", "child_protection_referral") is None
+    assert parse_case(KB, _saved(parsed), "saved.yaml") == parsed
+
+
+def test_a_case_file_without_a_decision_record_or_with_only_the_note_still_loads():
+    assert not parse_case(KB, "answers:\n  age_at_conduct: 15\n", "c").record
+    assert parse_case(KB, "note: only the note\n", "c").record.note == "only the note"
+    assert "decisions" not in _saved(parse_case(KB, "note: only the note\n", "c"))
+
+
+@pytest.mark.parametrize(
+    ("change", "line", "field", "words"),
+    [
+        (("    reason: |", "    reason2: |"), 12, "decisions.0.reason2", "unexpected key"),
+        (("kind: require", "kind: flag"), 15, "decisions.1.kind", "expected"),
+        (("measure: pretrial_detention", "measure: pretrial_detension"), 9, "decisions.0.measure", "unknown measure"),
+        (
+            (
+                "decision: departed\n    reason: |\n      The court found no alternative.\n      See the minutes.\n",
+                "decision: departed\n",
+            ),
+            9,
+            "decisions.0.reason",
+            "give the reason",
+        ),
+        (("decision: followed, refer: true", "decision: followed, refer: maybe"), 15, "decisions.1.refer", "boolean"),
+        (("kind: prohibit", "kind: prohibit\n    refer: true"), 11, "decisions.0.refer", "not referred"),
+        (("decision_date: 2026-03-02", "decision_date: 2026-03-02T10:00"), 6, "decision_date", "without a time"),
+        (("decision_date: 2026-03-02", "decision_date: 2101-01-01"), 6, "decision_date", "between 1990-01-01"),
+        (("court: Juvenile court", "court: '" + "x" * 201 + "'"), 4, "court", "at most 200"),
+        (("case_reference: CJ-2026/0142", 'case_reference: "CJ\\n1"'), 3, "case_reference", "one line"),
+        (("note: Reviewed in four weeks.", 'note: "bell \\a"'), 7, "note", "control character U+0007"),
+    ],
+)
+def test_a_bad_decision_record_is_refused_with_its_line_and_field(change, line, field, words):
+    text = RECORD.replace(*change)
+    assert text != RECORD
+    with pytest.raises(CaseFileError) as err:
+        parse_case(KB, text, "case.yaml")
+    [problem] = err.value.problems
+    assert (problem.line, problem.field) == (line, field), problem
+    assert words in problem.message, problem
+
+
+def test_a_second_decision_on_a_measure_is_refused_and_every_problem_is_listed_at_once():
+    text = RECORD + "  conduct_category: typo\n" + "decisions2: []\n"
+    with pytest.raises(CaseFileError) as err:
+        parse_case(KB, text.replace("decisions2: []\n", ""), "case.yaml")
+    fields = [p.field for p in err.value.problems]
+    assert fields == ["answers.conduct_category"]
+    doubled = RECORD.replace(
+        "answers:", "  - {measure: pretrial_detention, kind: prohibit, decision: followed}\nanswers:"
+    ).replace("age_at_conduct: 15", "age_at_conduct: fifteen")
+    with pytest.raises(CaseFileError) as err:
+        parse_case(KB, doubled, "case.yaml")
+    assert [p.field for p in err.value.problems] == ["answers.age_at_conduct", "decisions.2"]
+    assert "a second decision" in err.value.problems[1].message and "decisions.0" in err.value.problems[1].message
+
+
+def test_a_decision_record_file_is_read_as_its_case_part_and_its_problems_are_named_so():
+    case = yaml.safe_load(RECORD)
+    record = json.dumps(_as_record(case), default=str, indent=1)
+    assert parse_case(KB, record, "record.json") == parse_case(KB, RECORD, "case.yaml")
+    case["court"] = "two\nlines"
+    with pytest.raises(CaseFileError) as err:
+        parse_case(KB, json.dumps(_as_record(case), default=str, indent=1), "record.json")
+    [problem] = err.value.problems
+    assert problem.field == "case.court" and problem.line == 8 and "one line" in problem.message
+    with pytest.raises(CaseFileError) as err:
+        parse_case(KB, json.dumps({"record": RECORD_MARK, "answers": []}), "old-record.json")
+    [problem] = err.value.problems
+    assert problem.field == "case" and "earlier versions" in problem.message
 
 
 def _problem(text: str):
