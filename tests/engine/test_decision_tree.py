@@ -7,8 +7,6 @@ import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 
-import pytest
-
 from engine.load.answers import parse_answers
 from engine.load.conditions import UNKNOWN
 from engine.render import decision_tree
@@ -32,7 +30,6 @@ NOW = dt.datetime(2026, 3, 1, 12, 0)
 SVG = "{http://www.w3.org/2000/svg}"
 EXPRESSION = {"age_at_conduct": 15, "admits_facts": False, "conduct": "expression"}
 ARRESTED = {"age_at_conduct": 15, "admits_facts": True, "conduct": "violence", "arrest_datetime": "2026-02-27T09:30"}
-needs_dot = pytest.mark.skipif(not decision_tree.dot_installed(), reason="Graphviz dot is not installed")
 
 
 def small_tree(kb, answers, jurisdiction="baseline"):
@@ -113,7 +110,6 @@ def test_the_path_comes_first_and_the_branches_not_taken_are_collapsed(small_kb)
     ]
 
 
-@needs_dot
 def test_a_small_tree_is_one_top_down_graph_with_only_the_path_emphasised(small_kb):
     tree = small_tree(small_kb, ARRESTED)
     (drawing,) = render_drawings(tree)
@@ -142,7 +138,6 @@ def test_a_small_tree_is_one_top_down_graph_with_only_the_path_emphasised(small_
     assert drawing.width <= decision_tree.MAX_WIDTH
 
 
-@needs_dot
 def test_a_large_tree_is_an_overview_and_a_tree_per_stage(small_kb, monkeypatch):
     monkeypatch.setattr(decision_tree, "WHOLE_TREE_LIMIT", 5)
     tree = small_tree(small_kb, ARRESTED)
@@ -162,7 +157,6 @@ def test_a_large_tree_is_an_overview_and_a_tree_per_stage(small_kb, monkeypatch)
     assert len(ids) == len(set(ids))
 
 
-@needs_dot
 def test_every_vignette_is_drawn_readable_on_a_page(kb):
     """No drawing of a vignette is wider than MAX_WIDTH points: fitted to the page's diagram
     column (about 585 px at 1280 px) its 14 px text stays at 12 px or more."""
@@ -180,7 +174,6 @@ def test_every_vignette_is_drawn_readable_on_a_page(kb):
         assert not too_wide, (scenario.name, too_wide)
 
 
-@needs_dot
 def test_labels_are_escaped_and_only_dot_writes_the_svg(small_kb):
     tree = small_tree(small_kb, ARRESTED)
     tree.detail = '<script>alert(1)</script> & "quoted" \\N'

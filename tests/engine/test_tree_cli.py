@@ -6,7 +6,6 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import main
-from engine.render import decision_tree
 from tests.conftest import SMALL
 
 CASE = """\
@@ -49,7 +48,6 @@ def test_the_text_tree_is_printed(case):
     ]
 
 
-@pytest.mark.skipif(not decision_tree.dot_installed(), reason="Graphviz dot is not installed")
 def test_the_svg_is_written_like_the_web_page(case, tmp_path):
     target = tmp_path / "tree.svg"
     result = run(str(case), "--svg", str(target))

@@ -8,7 +8,6 @@ import io
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 
@@ -20,11 +19,6 @@ from tests.client_journey import TOKEN
 from .conftest import SMALL, User, browser_client
 from .test_records import DEPARTED, DETAILS, record_decisions, upload
 from .test_result import complete_case
-
-needs_poppler = pytest.mark.skipif(
-    shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None,
-    reason="poppler-utils (pdftotext, pdfinfo) is not installed: make system-deps",
-)
 
 
 def recorded(user: User) -> User:
@@ -58,7 +52,6 @@ def pdf_pages(pdf: bytes) -> int:
 # --- the PDF --------------------------------------------------------------------------------------
 
 
-@needs_poppler
 def test_the_pdf_record_is_a_download_of_at_most_three_pages_with_the_decision_and_its_reason(user):
     recorded(user)
     response = user.client.get("/record/pdf")
@@ -78,7 +71,6 @@ def test_the_pdf_record_is_a_download_of_at_most_three_pages_with_the_decision_a
     assert "Print this record" not in text and "Finish and clear" not in text  # no controls on paper
 
 
-@needs_poppler
 def test_the_pdf_and_the_print_view_are_the_same_page(user):
     recorded(user)
     html = user.page("/record")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import subprocess
 
 import pytest
@@ -34,8 +33,6 @@ NOTE = (
     "The hearing was held in chambers with the child's lawyer and the aunt present. The decision "
     "will be reviewed at the next hearing in four weeks, or earlier if the youth service reports a concern."
 )
-
-pytestmark = pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="pdfinfo (poppler-utils) is not installed")
 
 
 @pytest.fixture(scope="module")
