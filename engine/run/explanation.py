@@ -12,7 +12,7 @@ from engine.load.answers import answer_text
 from engine.load.conditions import atoms
 from engine.load.knowledge_base import KnowledgeBase
 from engine.load.model import DEFAULT_FORCE, INTERNATIONAL_PROFILE, STRENGTH_LABELS, STRENGTHS, Citation, is_binding
-from engine.load.validate import RuleStrength, applies, capped, rule_strengths
+from engine.load.validate import applies, capped, rule_strengths
 from engine.run.program import ParameterUse, Program
 
 VERIFICATION_WORDS = {"V": "verified", "S": "secondary source", "NV": "not verified"}
@@ -217,43 +217,70 @@ def strength_words(outcome: MeasureOutcome) -> str:
     return sentence
 
 
-_strength_tables: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+@dataclass(frozen=True)
+class _RuleMeasure:
+    """What one rule brings to one of its measures, worked out once per program."""
+
+    sources: tuple[tuple[tuple, SourceView], ...]  # the citations that apply, with their dedup key
+    level: str  # strength as applied (capped under the international reference profile)
+    basis: tuple[tuple[tuple, SourceView], ...]
+    lowered: tuple[str, ...]  # reference parameters that capped it
+    followed: tuple[str, ...]  # reference parameters it follows from
 
 
-def _strengths(program: Program) -> dict[tuple[str, str], RuleStrength]:
-    table = _strength_tables.get(program)
-    if table is None:
-        table = _strength_tables[program] = rule_strengths(program.kb)
-    return table
+@dataclass(frozen=True)
+class _Explained:
+    """A program's source views and strengths, built on first use (the hot path only looks up)."""
+
+    views: dict[str, tuple[SourceView, ...]]
+    measures: dict[tuple[str, str], _RuleMeasure]
+    reasons: dict[str, str]
 
 
-def _measure_strength(program: Program, rule_ids: list[str], measure_id: str):
-    """(strength, basis citations, reference parameters that lowered it, parameters followed) for one measure."""
-    kb, table = program.kb, _strengths(program)
+_explained: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _key(cite: Citation) -> tuple:
+    return (cite.id, cite.pinpoint, cite.force)
+
+
+def _build(program: Program) -> _Explained:
+    kb = program.kb
     international = program.profile.id == INTERNATIONAL_PROFILE and not program.overrides
-    best: list[tuple[str, RuleStrength, tuple[str, ...]]] = []
-    for rule_id in rule_ids:
-        strength = table[(rule_id, measure_id)]
-        level, lowered_by = capped(kb, strength) if international else (strength.level, ())
-        best.append((level, strength, lowered_by))
-    top = min((level for level, _, _ in best), key=STRENGTHS.index)
-    winners = [(s, lowered) for level, s, lowered in best if level == top]
-    basis: dict[tuple, Citation] = {}
-    lowered: dict[str, None] = {}
-    followed: dict[str, None] = {}
-    for strength, lowered_by in winners:
-        if not lowered_by:
-            for cite in strength.basis:
-                basis.setdefault((cite.id, cite.pinpoint, cite.force), cite)
-        lowered.update(dict.fromkeys(lowered_by))
-        followed.update(dict.fromkeys(strength.reference_parameters))
-    if lowered:  # the basis of a capped conclusion is the sources of the reference values, at that strength
-        for name in lowered:
-            cites = kb.parameters[name].sources
-            at_level = [c for c in cites if c.force_in(kb.sources[c.id]) == top] or cites
-            for cite in at_level:
-                basis.setdefault((cite.id, cite.pinpoint, cite.force), cite)
-    return top, list(basis.values()), list(lowered), list(followed)
+    table = rule_strengths(kb)
+    views = {rid: tuple(source_view(kb, c) for c in rule.spec.sources) for rid, rule in kb.rules.items()}
+    measures = {}
+    for rid, rule in kb.rules.items():
+        by_cite = dict(zip((id(c) for c in rule.spec.sources), views[rid], strict=True))
+        for _, measure_id in rule.spec.then.measures():
+            strength = table[(rid, measure_id)]
+            level, lowered = capped(kb, strength) if international else (strength.level, ())
+            if lowered:  # the basis of a capped conclusion: the reference values' sources at that strength
+                cites = [c for name in lowered for c in kb.parameters[name].sources]
+                at_level = [c for c in cites if c.force_in(kb.sources[c.id]) == level] or cites
+                basis = tuple((_key(c), source_view(kb, c)) for c in at_level)
+            else:
+                basis = tuple((_key(c), by_cite[id(c)]) for c in strength.basis)
+            measures[(rid, measure_id)] = _RuleMeasure(
+                tuple((_key(c), by_cite[id(c)]) for c in rule.spec.sources if applies(c, measure_id)),
+                level,
+                basis,
+                lowered,
+                strength.reference_parameters,
+            )
+    reasons = {
+        rid: " ".join(rule.spec.non_binding_prohibition.split())
+        for rid, rule in kb.rules.items()
+        if rule.spec.non_binding_prohibition
+    }
+    return _Explained(views, measures, reasons)
+
+
+def _explained_for(program: Program) -> _Explained:
+    found = _explained.get(program)
+    if found is None:
+        found = _explained[program] = _build(program)
+    return found
 
 
 def _fact_use(kb: KnowledgeBase, name: str, answers: dict, derived: dict) -> FactUse | None:
@@ -270,6 +297,7 @@ def _fact_use(kb: KnowledgeBase, name: str, answers: dict, derived: dict) -> Fac
 def trace_steps(program: Program, fired: list[str], answers: dict, derived: dict) -> list[TraceStep]:
     """Trace steps for the rules that applied, in stratum order (the same in every process)."""
     kb = program.kb
+    explained = _explained_for(program)
     fired_set = set(fired)
     steps = []
     for rule in program.ordered_rules:
@@ -289,7 +317,7 @@ def trace_steps(program: Program, fired: list[str], answers: dict, derived: dict
                 program.parameters_read(rule.id),
                 list(spec.then.set),
                 spec.then.measures(),
-                source_views(kb, spec.sources),
+                list(explained.views[rule.id]),
             )
         )
     return steps
@@ -323,26 +351,31 @@ def measure_outcomes(program: Program, steps: list[TraceStep], answers: dict, no
         for kind, measure_id in step.conclusions:
             reached.setdefault((kind, measure_id), []).append(step)
     outcomes = []
+    explained = _explained_for(program)
     international = program.profile.id == INTERNATIONAL_PROFILE and not program.overrides
     for (kind, measure_id), by in reached.items():
         measure = kb.measures[measure_id]
-        seen: set[tuple] = set()
-        sources = []
-        for step in by:
-            for cite in kb.rules[step.rule_id].spec.sources:
-                key = (cite.id, cite.pinpoint, cite.force)
-                if applies(cite, measure_id) and key not in seen:
-                    seen.add(key)
-                    sources.append(source_view(kb, cite))
         rule_ids = [s.rule_id for s in by]
-        level, basis, lowered, followed = _measure_strength(program, rule_ids, measure_id)
+        parts = [explained.measures[(rid, measure_id)] for rid in rule_ids]
+        seen: dict[tuple, SourceView] = {}
+        for part in parts:
+            for key, view in part.sources:
+                seen.setdefault(key, view)
+        sources = list(seen.values())
+        level = min((part.level for part in parts), key=STRENGTHS.index)
+        winners = [part for part in parts if part.level == level]
+        basis: dict[tuple, SourceView] = {}
+        for part in winners:
+            for key, view in part.basis:
+                basis.setdefault(key, view)
+        lowered = dict.fromkeys(p for part in winners for p in part.lowered)
+        followed = dict.fromkeys(p for part in winners for p in part.followed)
         uses = {p: ParameterUse(p, program.values[p], program.international[p]) for p in followed}
         direct = {use.id: use for step in by for use in step.parameters}
+        binding = is_binding(level)
         reasons = tuple(
             dict.fromkeys(
-                " ".join(kb.rules[r].spec.non_binding_prohibition.split())
-                for r in rule_ids
-                if kind == "prohibit" and kb.rules[r].spec.non_binding_prohibition and not is_binding(level)
+                explained.reasons[r] for r in rule_ids if kind == "prohibit" and not binding and r in explained.reasons
             )
         )
         outcomes.append(
@@ -357,7 +390,7 @@ def measure_outcomes(program: Program, steps: list[TraceStep], answers: dict, no
                 _deadline(kb, program, measure_id, answers, now) if kind != "prohibit" else None,
                 tuple(measure.tags),
                 level,
-                tuple(source_view(kb, c) for c in basis),
+                tuple(basis.values()),
                 tuple(uses[p] for p in lowered if p in uses),
                 () if international else tuple(direct.values()),
                 international,
