@@ -105,6 +105,18 @@ def _timed(run: Callable[[Any], object], items: list) -> list[float]:
     return timings
 
 
+def _interleaved(runs: dict[Any, Callable[[Any], object]], items: list) -> dict[Any, list[float]]:
+    """Each item through every run in turn (a, b, c, then the next item): a slow spell of the
+    shared machine falls on every run alike, so ratios between them hold."""
+    timings: dict[Any, list[float]] = {name: [] for name in runs}
+    for item in items:
+        for name, run in runs.items():
+            start = time.perf_counter()
+            run(item)
+            timings[name].append((time.perf_counter() - start) * 1000)
+    return timings
+
+
 def _command() -> list[str]:
     """`pathway` as a user runs it: the console script next to this interpreter (else the module)."""
     script = Path(sys.executable).with_name("pathway")
@@ -336,18 +348,26 @@ def _audit_figures(kb: KnowledgeBase) -> dict:
 
 
 def _paths(kb: KnowledgeBase, full: list[dict], jurisdiction: str, experta_cases: int) -> dict[str, dict]:
+    """The same cases through each path, interleaved case by case (experta on the first `experta_cases`)."""
     program = program_for(kb, jurisdiction)
     engine = engine_for(program)
     compiled = program.compiled
-    some = full[:experta_cases]
-    for case in some[:5]:  # warm: the first run of each path pays for lazy imports and caches
+    for case in full[:5]:  # warm: the first run of each path pays for lazy imports and caches
         evaluate_case(program, case, NOW), compiled.evaluate(case, NOW), engine.assess(case, NOW)
-    paths = {
-        INTERPRETER: _summary(_timed(lambda c: evaluate_case(program, c, NOW), full)),
-        COMPILED: _summary(_timed(lambda c: compiled.evaluate(c, NOW), full)),
-        EXPERTA: _summary(_timed(lambda c: engine.assess(c, NOW), some)),
-        ASSESS_EXPERTA: _summary(_timed(lambda c: assess_typed(kb, c, jurisdiction, NOW, engine="experta"), some)),
-    }
+    timings = _interleaved(
+        {
+            INTERPRETER: lambda c: evaluate_case(program, c, NOW),
+            COMPILED: lambda c: compiled.evaluate(c, NOW),
+            EXPERTA: lambda c: engine.assess(c, NOW),
+            ASSESS_EXPERTA: lambda c: assess_typed(kb, c, jurisdiction, NOW, engine="experta"),
+        },
+        full[:experta_cases],
+    )
+    more = _interleaved(
+        {INTERPRETER: lambda c: evaluate_case(program, c, NOW), COMPILED: lambda c: compiled.evaluate(c, NOW)},
+        full[experta_cases:],
+    )
+    paths = {name: _summary(values + more.get(name, [])) for name, values in timings.items()}
     base = paths[INTERPRETER]["p50_ms"]
     for values in paths.values():
         values["ratio_to_interpreter"] = values["p50_ms"] / base
@@ -390,23 +410,25 @@ def duplicate_rules(kb: KnowledgeBase, factor: int) -> KnowledgeBase:
 
 
 def _rule_growth(kb: KnowledgeBase, cases: list[dict], jurisdiction: str) -> dict:
-    growth = {}
+    """x1, x2, x4 rule bases built, then the same cases through all of them interleaved."""
+    growth, runs = {}, {}
     for factor in (1, 2, 4):
         grown = duplicate_rules(kb, factor) if factor > 1 else dataclasses.replace(kb, programs={})  # built afresh
         start = time.perf_counter()
         program = program_for(grown, jurisdiction)
         engine = engine_for(program)
         compiled = program.compiled
-        build = (time.perf_counter() - start) * 1000
-        some = cases[: max(2, min(len(cases), 100))]
-        engine.assess(some[0], NOW)
-        growth[f"x{factor}"] = {
-            "rules": len(grown.rules),
-            "build_ms": build,
-            "interpreter_ms": statistics.median(_timed(lambda c, p=program: evaluate_case(p, c, NOW), cases)),
-            "compiled_ms": statistics.median(_timed(lambda c, f=compiled: f.evaluate(c, NOW), cases)),
-            "experta_ms": statistics.median(_timed(lambda c, e=engine: e.assess(c, NOW), some)),
+        growth[f"x{factor}"] = {"rules": len(grown.rules), "build_ms": (time.perf_counter() - start) * 1000}
+        engine.assess(cases[0], NOW)
+        runs[f"x{factor}"] = {
+            "interpreter": lambda c, p=program: evaluate_case(p, c, NOW),
+            "compiled": lambda c, f=compiled: f.evaluate(c, NOW),
+            "experta": lambda c, e=engine: e.assess(c, NOW),
         }
+    flat = {(size, path): run for size, paths in runs.items() for path, run in paths.items()}
+    timings = _interleaved(flat, cases)
+    for (size, path), values in timings.items():
+        growth[size][f"{path}_ms"] = statistics.median(values)
     return growth
 
 
@@ -493,6 +515,7 @@ def run_benchmark(
         "cpu_count": os.cpu_count(),
         "python": platform.python_version(),
         "workers": workers,
+        "load_average_at_start": os.getloadavg()[0],
     }
     sizes = sorted({max(2, round(size * scale)) for size in BATCH_SIZES})
     figures["batch"] = _batch_figures(kb, sizes, pool, rng, workers)
@@ -503,11 +526,12 @@ def run_benchmark(
     figures["audit"] = _audit_figures(kb)
     figures["paths"] = _paths(kb, full, jurisdiction, max(2, min(cases, 300)))
     if growth:
-        figures["growth_rules"] = _rule_growth(kb, full[: max(2, cases // 4)], jurisdiction)
+        figures["growth_rules"] = _rule_growth(kb, full[: max(2, min(cases // 4, 200))], jurisdiction)
         x1, x4 = figures["growth_rules"]["x1"], figures["growth_rules"]["x4"]
         figures["growth_ratio"] = {
             name: x4[f"{name}_ms"] / x1[f"{name}_ms"] for name in ("interpreter", "compiled", "experta")
         }
+    figures["load_average_at_end"] = os.getloadavg()[0]
     figures["targets"] = _targets(figures)
     return figures
 
@@ -523,7 +547,8 @@ def format_figures(figures: dict) -> str:
     head = f"{'':58} {'n':>7} {'p50 ms':>9} {'p95 ms':>9} {'p99 ms':>9} {'max ms':>9}"
     lines = [
         f"Knowledge {figures['knowledge_version']}: {figures['rules']} rules, {figures['questions']} questions; "
-        f"{figures['cpu_count']} CPU(s), Python {figures['python']}; --cases {figures['cases']}",
+        f"{figures['cpu_count']} CPU(s), Python {figures['python']}; --cases {figures['cases']}; "
+        f"load average {figures['load_average_at_start']:.2f} at the start, {figures['load_average_at_end']:.2f} at the end",
         "",
         "1. Batch as a user runs it: `pathway batch FILE.jsonl --out results.jsonl`, a subprocess (varied headers)",
         f"{'':58} {'wall s':>9} {'cases/s':>9} {'in batch':>9} {'start-up s':>10}",
