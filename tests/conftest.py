@@ -1,16 +1,33 @@
-"""Shared fixtures: the real knowledge base (loaded once) and the small fixture knowledge base."""
+"""Shared fixtures: the real knowledge base (loaded once), the small fixture knowledge base, and the
+one Chromium of the run (Playwright's sync API allows one per process: the browser and the
+production tests share it)."""
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from engine import load_knowledge
 from engine.load.knowledge_base import KnowledgeBase
 
 pytest_plugins = ["pytester"]
+
+# Debian's Chromium (Playwright's own download cannot be fetched here); `make system-deps` installs it.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SMALL = FIXTURES / "small"
@@ -26,6 +43,16 @@ def kb() -> KnowledgeBase:
 def small_kb() -> KnowledgeBase:
     """A six-rule knowledge base for engine tests that must not depend on the law."""
     return load_knowledge(SMALL)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        found = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield found
+        finally:
+            found.close()
 
 
 def small_copy_with(tmp_path: Path, overlay: str | None = None) -> Path:

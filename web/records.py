@@ -113,14 +113,18 @@ def _record_context(case: Case, pdf: bool = False) -> dict[str, Any]:
     }
 
 
-@bp.route("/record", defaults={"as_pdf": False})
-@bp.route("/record/pdf", defaults={"as_pdf": True})
+@bp.route("/record")
 @with_case
-def record(case: Case, as_pdf: bool) -> Any:
-    """The decision record: one page to read and print, or (`/record/pdf`) the same page as a PDF."""
-    html = render_template("records/record.html", **_record_context(case, pdf=as_pdf))
-    if not as_pdf:
-        return html
+def record(case: Case) -> Any:
+    """The decision record: one page to read and print."""
+    return render_template("records/record.html", **_record_context(case))
+
+
+@bp.route("/record/pdf")
+@with_case
+def record_pdf(case: Case) -> Any:
+    """The same page as the print view, as a PDF made in memory."""
+    html = render_template("records/record.html", **_record_context(case, pdf=True))
     name = f"pathway-record-{case.reference.date().isoformat()}.pdf"
     try:
         pdf = render_pdf(html)
@@ -255,16 +259,19 @@ def saved_case(case: Case) -> dict[str, Any]:
     return case_data(case.answers, case.jurisdiction, case.reference, knowledge().version, case.hearing, case.record)
 
 
-@bp.route("/record/download", defaults={"letter": False})
-@bp.route("/record/referral-letter", defaults={"letter": True})
+@bp.route("/record/referral-letter")
 @with_case
-def download_record(case: Case, letter: bool) -> Response:
-    """The decision record as a JSON file, or (`/record/referral-letter`) the referral letter to
-    child-protection services as a DOCX file."""
+def download_letter(case: Case) -> Response:
+    """The referral letter to child-protection services as a DOCX file."""
+    mimetype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    return _download(referral_letter(case), f"referral-letter-{case.reference.date().isoformat()}.docx", mimetype)
+
+
+@bp.route("/record/download")
+@with_case
+def download_record(case: Case) -> Response:
+    """The decision record as a JSON file (its case part can be loaded again)."""
     day = case.reference.date().isoformat()
-    if letter:
-        mimetype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        return _download(referral_letter(case), f"referral-letter-{day}.docx", mimetype)
     body = json.dumps(record_data(case), indent=2, ensure_ascii=False, default=str)
     return _download(body, f"pathway-record-{day}.json", "application/json")
 

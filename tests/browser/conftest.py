@@ -1,8 +1,5 @@
-"""Real-browser fixtures: the app in a background thread, Debian's Chromium driven by Playwright.
-
-The browser is the distribution's `/usr/bin/chromium` (Playwright's own download cannot be
-fetched here); `make system-deps` installs it.
-"""
+"""Real-browser fixtures: the app in a background thread, driven in the run's one Chromium
+(the `browser` fixture of tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -11,22 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 from werkzeug.serving import make_server
 
 from web import create_app
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SMALL = Path(__file__).resolve().parent.parent / "fixtures" / "small"
 
 
@@ -66,14 +52,6 @@ def small_server() -> Iterator[LiveServer]:
     """The app on the small fixture knowledge base (fast, stable journeys)."""
     with LiveServer({"KNOWLEDGE_DIR": str(SMALL)}) as server:
         yield server
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -13,9 +13,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Response, sync_playwright
-
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Response
 
 from .server import ProductionServer
 
@@ -40,13 +38,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProductionServe
 
 
 @pytest.fixture(scope="session")
-def chromium() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+def chromium(browser: Browser) -> Browser:
+    """The run's one Chromium (tests/conftest.py)."""
+    return browser
 
 
 @dataclass

@@ -158,6 +158,8 @@ def test_every_route_is_a_known_feature(app):
             "result.show",
             "result.tree_svg",
             "records.record",
+            "records.record_pdf",
+            "records.download_letter",
             "records.save_note",
             "records.download_record",
             "records.download_case",
