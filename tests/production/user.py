@@ -15,7 +15,9 @@ import yaml
 from playwright.sync_api import Page, expect
 
 from engine import load_knowledge
+from engine.load.answers import answer_to_data, parse_answers
 from engine.load.model import Question
+from engine.run.session import interview_step
 from tests.browser.journey import fill_answer
 
 KB = load_knowledge()  # the shipped knowledge base: what the production server runs on
@@ -121,17 +123,26 @@ def url_leaks(url: str, answers: dict[str, Any]) -> list[str]:
     return found
 
 
-# Scenario 4 of the library (a 12-year-old lookout, baseline profile): a complete case.
-LOOKOUT = {
-    "first_contact": "not_yet",
-    "age_at_conduct": 12,
-    "protection_referral_made": False,
-    "association_route": ["deceived_lured"],
-    "gender_specific_victimisation": ["none_known"],
-    "returnee": False,
-    "identity_situation": ["documents_in_order"],
-    "victim_or_witness_role": False,
-}
+def journey_answers(vignette: str) -> dict[str, Any]:
+    """The answers a whole-pathway interview asks for, in its order, from the vignette's scenario in the
+    knowledge (in case-file form): the journey follows the knowledge as it changes, and a question the
+    scenario does not answer fails here, by name."""
+    scenario = next(e.scenario for e in KB.scenarios if e.scenario.vignette == vignette)
+    typed, errors = parse_answers(KB.questions, scenario.answers, scenario.reference_date)
+    assert not errors, errors
+    asked: dict[str, Any] = {}
+    for _ in range(60):
+        following = interview_step(KB, asked, scenario.jurisdiction, scenario.reference_date).assessment.next_question
+        if following is None:
+            return {qid: answer_to_data(value) for qid, value in asked.items()}
+        qid = following.question.id
+        assert qid in typed, f"the {vignette} scenario does not answer '{qid}', which the interview asks"
+        asked[qid] = typed[qid]
+    raise AssertionError(f"the {vignette} interview does not end")
+
+
+# The 12-year-old lookout (V3, baseline profile): a complete case, below the minimum age.
+LOOKOUT = journey_answers("V3")
 
 
 def case_file(
