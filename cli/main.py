@@ -20,7 +20,7 @@ from pathlib import Path
 import click
 import yaml
 
-from engine.cases.case_file import case_data, read_case_file, reference_from
+from engine.cases.case_file import ParsedCase, case_data, read_case_file, reference_from
 from engine.errors import CaseFileError, KnowledgeError
 from engine.i18n import _
 from engine.load.answers import AnswerValueError, allowed_text, parse_answer
@@ -94,6 +94,17 @@ def check(knowledge_dir: Path | None) -> None:
     )
 
 
+def _read_case(kb: KnowledgeBase, case: Path, jurisdiction: str | None) -> ParsedCase:
+    """The case file, or every problem with it on standard error and exit status 2."""
+    try:
+        return read_case_file(kb, case, jurisdiction)
+    except CaseFileError as err:
+        click.echo(_("The case file cannot be assessed:"), err=True)
+        for problem in err.problems:
+            click.echo(f"  {problem}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+
+
 @main.command()
 @click.argument("case", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
@@ -102,13 +113,7 @@ def check(knowledge_dir: Path | None) -> None:
 def assess(case: Path, as_json: bool, jurisdiction: str | None, knowledge_dir: Path | None) -> None:
     """Explained recommendation for a case file (answers keyed by question id; YAML or JSON)."""
     kb = _load(knowledge_dir)
-    try:
-        parsed = read_case_file(kb, case, jurisdiction)
-    except CaseFileError as err:
-        click.echo(_("The case file cannot be assessed:"), err=True)
-        for problem in err.problems:
-            click.echo(f"  {problem}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
+    parsed = _read_case(kb, case, jurisdiction)
     result = assess_typed(kb, parsed.answers, parsed.jurisdiction, parsed.reference, "experta", parsed.hearing)
     if as_json:
         click.echo(json.dumps(to_data(result), indent=2, ensure_ascii=False, default=str))
@@ -133,13 +138,7 @@ def tree(case: Path, svg_file: Path | None, jurisdiction: str | None, knowledge_
     Exit status 2 for a case file that cannot be assessed or an SVG file that cannot be written,
     1 when Graphviz is missing or fails (the text tree is printed all the same)."""
     kb = _load(knowledge_dir)
-    try:
-        parsed = read_case_file(kb, case, jurisdiction)
-    except CaseFileError as err:
-        click.echo(_("The case file cannot be assessed:"), err=True)
-        for problem in err.problems:
-            click.echo(f"  {problem}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
+    parsed = _read_case(kb, case, jurisdiction)
     if svg_file is not None and (why := _why_not_writable(svg_file)) is not None:
         click.echo(_("The SVG cannot be written to {path}: {why}.").format(path=svg_file, why=why), err=True)
         sys.exit(EXIT_BAD_INPUT)

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from engine.load.model import INTERNATIONAL_PROFILE, reference_datetime
+from engine.load.model import INTERNATIONAL_PROFILE, Strength, reference_datetime
 
 MAX_ANSWERS = 300
 MAX_TEXT = 200
@@ -149,17 +149,7 @@ class BasisOut(_Model):
 class StrengthOut(_Model):
     """How binding a conclusion is, derived from its sources as applied."""
 
-    level: Literal[
-        "treaty_obligation",
-        "eu_law",
-        "security_council_decision",
-        "authoritative_interpretation",
-        "security_council_recommendation",
-        "non_binding_standard",
-        "good_practice",
-        "commentary",
-        "design_inference",
-    ]
+    level: Strength
     label: str
     binding: bool
     words: str = Field(description='What may be said of it: "Prohibited by CRC art 37(a) ..." only for binding law.')
