@@ -83,9 +83,9 @@ def random_full_case(kb: KnowledgeBase, rng: random.Random) -> dict:
     return {qid: rng.choice(candidate_values(kb, q)) for qid, q in kb.questions.items()}
 
 
-def random_walk_case(kb: KnowledgeBase, rng: random.Random, jurisdiction: str) -> dict:
-    """Answer the interview's next question at random until it is complete."""
-    answers: dict = {}
+def random_walk_case(kb: KnowledgeBase, rng: random.Random, jurisdiction: str, given: dict | None = None) -> dict:
+    """Answer the interview's next question at random until it is complete (keeping the answers `given`)."""
+    answers: dict = dict(given or {})
     while True:
         pending = pending_questions(kb, answers, jurisdiction, NOW)
         if not pending:

@@ -26,9 +26,9 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from engine.analysis.generate import candidate_values
+from engine.analysis.generate import candidate_values, random_walk_case
 from engine.load.conditions import UNKNOWN, elapsed
-from engine.run.session import assess_typed, pending_questions
+from engine.run.session import assess_typed
 from tests.case_generation import NOW
 
 CONTACT = {"arrested", "handed_over_by_armed_forces", "summoned"}
@@ -198,16 +198,6 @@ DEPARTURES = {
 }
 
 
-def _walk(kb, answers: dict, jurisdiction: str, rng: random.Random) -> dict:
-    """Answer the interview's next question at random until it is complete (keeping what is given)."""
-    while True:
-        pending = pending_questions(kb, answers, jurisdiction, NOW)
-        if not pending:
-            return answers
-        question = pending[0].question
-        answers[question.id] = rng.choice(candidate_values(kb, question))
-
-
 @st.composite
 def departed_cases(draw, kb):
     """(profile, the base case's outcome, the departure, the answers after it) for a child."""
@@ -215,14 +205,14 @@ def departed_cases(draw, kb):
     majority = kb.jurisdictions[jurisdiction].values["age_of_majority"]
     ages = [v for v in candidate_values(kb, kb.questions["age_at_conduct"]) if v is UNKNOWN or v < majority]
     rng = random.Random(draw(st.integers(0, 2**32 - 1)))
-    base = _walk(kb, {"age_at_conduct": draw(st.sampled_from(ages))}, jurisdiction, rng)
+    base = random_walk_case(kb, rng, jurisdiction, {"age_at_conduct": draw(st.sampled_from(ages))})
     pairs = assess_typed(kb, base, jurisdiction, NOW, engine="compiled").measure_pairs()
     options = [name for name, (departs_from, _) in DEPARTURES.items() if departs_from & pairs]
     if not options:
         return jurisdiction, pairs, None, base
     name = draw(st.sampled_from(options))
     recorded = DEPARTURES[name][1](base)
-    answers = _walk(kb, {**base, **recorded}, jurisdiction, rng)
+    answers = random_walk_case(kb, rng, jurisdiction, {**base, **recorded})
     return jurisdiction, pairs, (name, recorded), answers
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.client_journey import answer_each, browser_client, token
+from tests.disk_writes import writes_made
 from web import create_app
 
 from .test_faults import ANSWERS, CASE, SMALL
@@ -157,35 +158,13 @@ def test_no_answer_value_in_logs_across_a_full_journey_and_the_api(client, caplo
 
 # --- nothing written to disk -------------------------------------------------------------------
 
-_WRITES: list[str] | None = None
-_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
-
-
-def _audit(event: str, args: tuple) -> None:
-    if _WRITES is None:
-        return
-    if event == "open":
-        path, mode, flags = args
-        writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
-            isinstance(flags, int) and flags & _WRITE_FLAGS
-        )
-        if writing and isinstance(path, (str, bytes, os.PathLike)):  # an int is a pipe's descriptor (dot)
-            _WRITES.append(f"open {path} {mode or flags}")
-    elif event in ("os.mkdir", "os.rename", "os.remove", "os.rmdir", "shutil.copyfile", "os.truncate"):
-        _WRITES.append(f"{event} {args[0]}")
-
-
-sys.addaudithook(_audit)
-
 
 def test_nothing_is_written_to_disk_during_a_journey_and_api_calls(app, tmp_path):
-    global _WRITES
     client = browser_client(app)
     client.get("/")  # imports and template compilation happen before watching
     watched = [tmp_path.parent, SMALL.parent.parent.parent]
     before = {p: sorted(p.rglob("*")) for p in watched[:1]}
-    _WRITES = []
-    try:
+    with writes_made() as writes:
         journey(client)
         for path in ("/check", "/result", "/result/tree.svg", "/record", "/record/download", "/case-file"):
             assert client.get(path).status_code == 200, path
@@ -198,9 +177,6 @@ def test_nothing_is_written_to_disk_during_a_journey_and_api_calls(app, tmp_path
         for endpoint in ("assess", "next-question", "decision-tree", "decision-tree?format=json"):
             assert client.post(f"/api/v1/{endpoint}", json=CASE).status_code == 200
         client.post("/finish", data={"csrf_token": token(client, "/result")})
-        writes = list(_WRITES)
-    finally:
-        _WRITES = None
     assert writes == []
     assert {p: sorted(p.rglob("*")) for p in watched[:1]} == before
 

@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 import subprocess
-import sys
 
 import docx
 import pytest
 
 from tests.client_journey import TOKEN
+from tests.disk_writes import writes_made
 
 from .conftest import SMALL, User, browser_client
 from .test_records import DEPARTED, DETAILS, record_decisions, upload
@@ -191,44 +190,14 @@ def test_a_record_file_with_a_bad_case_part_is_explained_with_its_line_and_field
 
 # --- nothing on disk ------------------------------------------------------------------------------
 
-_WRITES: list[str] | None = None
-_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
-
-
-def _audit(event: str, args: tuple) -> None:
-    if _WRITES is None:
-        return
-    if event == "open":
-        path, mode, flags = args
-        writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
-            isinstance(flags, int) and flags & _WRITE_FLAGS
-        )
-        if writing and isinstance(path, (str, bytes, os.PathLike)):  # an int is a pipe's descriptor
-            _WRITES.append(f"open {path} {mode or flags}")
-    elif event in (
-        "os.mkdir",
-        "os.rename",
-        "os.remove",
-        "os.rmdir",
-        "shutil.copyfile",
-        "os.truncate",
-        "tempfile.mkstemp",
-    ):
-        _WRITES.append(f"{event} {args[0]}")
-
-
-sys.addaudithook(_audit)
-
 
 def test_the_documents_are_made_in_memory_and_nothing_is_written_to_disk(app, tmp_path):
-    global _WRITES
     user = recorded(User(browser_client(app)))
     for path in ("/record/pdf", "/record/referral-letter"):  # imports and first renders before watching
         assert user.client.get(path).status_code == 200
     watched = tmp_path.parent
     before = sorted(watched.rglob("*"))
-    _WRITES = []
-    try:
+    with writes_made() as writes:
         recorded(user)
         for path in ("/record", "/record/pdf", "/record/referral-letter", "/record/download", "/case-file"):
             assert user.client.get(path).status_code == 200, path
@@ -242,9 +211,6 @@ def test_the_documents_are_made_in_memory_and_nothing_is_written_to_disk(app, tm
             content_type="multipart/form-data",
         )
         assert response.status_code == 302
-        writes = list(_WRITES)
-    finally:
-        _WRITES = None
     assert writes == []
     assert sorted(watched.rglob("*")) == before
     assert SMALL.is_dir()
