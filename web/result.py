@@ -21,6 +21,7 @@ from engine.render.decision_tree import (
     stage_id,
 )
 from engine.render.headline import headline
+from engine.run.explanation import grouped_outcomes
 from engine.run.session import Assessment
 
 from .busy import expensive
@@ -32,30 +33,34 @@ bp = Blueprint("result", __name__, url_prefix="/result")
 KINDS = ("require", "prohibit", "recommend", "flag")
 
 
+def summary_context(kb: KnowledgeBase, assessment: Assessment) -> dict[str, Any]:
+    """What result/_summary.html and result/_reasons.html need: the outcomes as shown, near-duplicates
+    grouped (`grouped_outcomes`), by kind."""
+    shown = grouped_outcomes(kb, assessment.measures)
+    return {
+        "kb": kb,
+        "assessment": assessment,
+        "kinds": KINDS,
+        "shown": shown,
+        "by_kind": {kind: [m for m in shown if m.kind == kind] for kind in KINDS},
+        "exceeded": [m for m in assessment.measures if m.deadline is not None and m.deadline.exceeded],
+    }
+
+
 def result_context(kb: KnowledgeBase, case: Case, assessment: Assessment) -> dict[str, Any]:
     """Everything the result page and the print record show, computed by the engine."""
     tree = build_tree(kb, assessment)
     drawn = render_drawings(tree)
-    visited = {step.decision_point for step in assessment.trace} | {
-        kb.questions[q].decision_point for q in assessment.answers
-    }
-    visited_top = {p.split(".")[0] for p in visited}
-    judgement_here = [n for n in assessment.not_encoded if n.decision_point.split(".")[0] in visited_top]
-    judgement_other = [n for n in assessment.not_encoded if n not in judgement_here]
+    judgement_other = [n for n in kb.not_encoded if n not in assessment.not_encoded]
     steps = {step.rule_id: step for step in assessment.trace}
-    exceeded = [m for m in assessment.measures if m.deadline is not None and m.deadline.exceeded]
     return {
+        **summary_context(kb, assessment),
         "case": case,
-        "kb": kb,
-        "assessment": assessment,
         "profile": kb.jurisdictions[assessment.jurisdiction],
-        "kinds": KINDS,
-        "by_kind": {kind: assessment.measures_of(kind) for kind in KINDS},
         "headline": headline(assessment),
         "steps": steps,
-        "exceeded": exceeded,
         "unknowns": on_engine_thread(unknown_facts, kb, assessment),
-        "judgement_here": judgement_here,
+        "judgement_here": assessment.not_encoded,
         "judgement_other": judgement_other,
         **tree_context(tree, drawn),
     }

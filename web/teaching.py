@@ -21,6 +21,7 @@ from engine.analysis.counterfactuals import what_would_change
 from engine.cases.scenarios import run_scenario
 from engine.load.answers import answer_text, integer_ranges, parse_answers
 from engine.load.knowledge_base import KnowledgeBase, ScenarioEntry
+from engine.render.headline import headline
 from engine.render.pathway_map import LEFT_OUT, build_map, map_svg, overlay, path_ids
 from engine.render.stepthrough import replay
 from engine.run.session import Assessment, assess_typed
@@ -29,7 +30,7 @@ from .busy import expensive
 from .case import Case, knowledge, load_case, on_engine_thread, save_case
 from .forms import ActionForm, form_value, read_answer, submitted_value
 from .knowledge_cache import cached
-from .result import KINDS
+from .result import KINDS, summary_context
 
 bp = Blueprint("teaching", __name__)
 NUMBER = re.compile(r"^[0-9]{1,6}$")
@@ -153,17 +154,6 @@ def with_source(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
-def summary_context(kb: KnowledgeBase, assessment: Assessment) -> dict[str, Any]:
-    """What result/_summary.html needs."""
-    return {
-        "kb": kb,
-        "assessment": assessment,
-        "kinds": KINDS,
-        "by_kind": {kind: assessment.measures_of(kind) for kind in KINDS},
-        "exceeded": [m for m in assessment.measures if m.deadline is not None and m.deadline.exceeded],
-    }
-
-
 @bp.app_template_global()
 def values_text(question: Any, values: tuple[Any, ...]) -> str:
     """Several answers in words; runs of whole numbers as ranges (14–17)."""
@@ -279,20 +269,23 @@ def step(source: CaseSource, number: str) -> Any:
 
 
 def measure_table(kb: KnowledgeBase, before: Assessment, after: Assessment) -> list[dict[str, Any]]:
-    """Side by side, per kind: measures in both, only before, only after."""
+    """Side by side, per kind: measures in both, only before, only after. The kinds that change
+    come first, and in each cell the measures that change before those that stay."""
     rows = []
     for kind in KINDS:
         old = {m.id: m for m in before.measures_of(kind)}
         new = {m.id: m for m in after.measures_of(kind)}
+        gone = [(m, m.id not in new) for m in old.values()]
+        came = [(m, m.id not in old) for m in new.values()]
         rows.append(
             {
                 "kind": kind,
-                "before": [(m, m.id not in new) for m in old.values()],
-                "after": [(m, m.id not in old) for m in new.values()],
+                "before": sorted(gone, key=lambda item: not item[1]),
+                "after": sorted(came, key=lambda item: not item[1]),
                 "changed": set(old) != set(new),
             }
         )
-    return rows
+    return sorted(rows, key=lambda row: not row["changed"])
 
 
 def what_if_questions(kb: KnowledgeBase, case: Case, assessment: Assessment) -> tuple[list[str], list[str]]:
@@ -380,6 +373,7 @@ def what_if_question(source: CaseSource, number: int) -> Any:
         after=after,
         comparison=comparison,
         tried=after.answers.get(question_id) if after else None,
+        routes=(headline(before).route, headline(after).route) if after else None,
     ), (400 if problem else 200)
 
 

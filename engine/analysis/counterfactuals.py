@@ -8,6 +8,9 @@ moves alone, so every reported set is minimal. Each reported change is then conf
 engine of record (a bare experta run, `engine.run.session.engine_for`); a change experta does not
 confirm is dropped and counted.
 
+The report leads with the changes that move the headline: the route of `knowledge/routes.yaml`
+the case takes (`RouteChange`), from the same confirmed changes.
+
 Candidate answers that no rule can tell apart (the same truth value for every test of the
 question in every rule of the profile) form one class; only one answer per class is evaluated,
 and the report lists every answer of the class.
@@ -23,6 +26,7 @@ from typing import Any
 
 from engine.analysis.generate import value_classes
 from engine.load.knowledge_base import KnowledgeBase
+from engine.load.routes import route_for
 from engine.run.session import engine_for, open_questions, program_for
 
 KINDS = ("require", "recommend", "prohibit")
@@ -75,6 +79,20 @@ class MeasureChange:
 
 
 @dataclass
+class RouteChange:
+    """Another route the case would take (`route`: an id of knowledge/routes.yaml; None: no route), and how."""
+
+    route: str | None
+    options: list[ChangeOption] = field(default_factory=list)
+
+    @property
+    def minimal(self) -> list[ChangeOption]:
+        """The smallest options: single changes if there are any, else pairs."""
+        singles = [o for o in self.options if len(o.changes) == 1]
+        return singles or self.options
+
+
+@dataclass
 class CounterfactualReport:
     measures: list[MeasureChange]
     questions_tried: int
@@ -83,10 +101,21 @@ class CounterfactualReport:
     confirmed: int
     not_confirmed: int
     limited: bool  # True when the pair search stopped at `max_pairs`
+    route: str | None = None  # the route the case takes now (None: none yet)
+    routes: list[RouteChange] = field(default_factory=list)  # the headline's changes, listed first
 
 
 def _pairs(kb: KnowledgeBase, fired: list[str]) -> frozenset[tuple[str, str]]:
     return frozenset(pair for rid in fired for pair in kb.rules[rid].spec.then.measures() if pair[0] in KINDS)
+
+
+def _route(kb: KnowledgeBase, fired: list[str]) -> tuple[str | None, tuple[str, ...]]:
+    """The route of the headline, with the rules that reach it."""
+    found = route_for(kb.routes, {pair for rid in fired for pair in kb.rules[rid].spec.then.measures()})
+    if found is None:
+        return None, ()
+    pair = (found[1].kind, found[1].measure)
+    return found[0].id, tuple(rid for rid in fired if pair in kb.rules[rid].spec.then.measures())
 
 
 def _same_class(classes: list[tuple[Any, ...]], value: Any) -> tuple[Any, ...] | None:
@@ -107,6 +136,7 @@ def what_would_change(
     answers = dict(answers)
     base_eval = evaluate_case(answers, now)
     base = _pairs(kb, base_eval.fired())
+    base_route = _route(kb, base_eval.fired())[0]
     base_rules = {
         pair: [rid for rid in base_eval.fired() if pair in kb.rules[rid].spec.then.measures()] for pair in base
     }
@@ -162,6 +192,7 @@ def what_would_change(
             break
 
     confirmed = not_confirmed = 0
+    route_changes: dict[str | None, RouteChange] = {}
     for changes, trial, moved, evaluation in pending:
         reached = _pairs(kb, evaluation.fired())
         if confirm:
@@ -170,6 +201,11 @@ def what_would_change(
                 continue
             confirmed += 1
         opens = tuple(q.question.id for q in open_questions(kb, program, trial, now, evaluation))
+        route, route_rules = _route(kb, evaluation.fired())
+        if route != base_route:
+            route_changes.setdefault(route, RouteChange(route)).options.append(
+                ChangeOption(changes, route_rules, opens)
+            )
         for kind, measure in sorted(moved):
             direction = "removed" if (kind, measure) in base else "added"
             if direction == "removed":
@@ -186,6 +222,14 @@ def what_would_change(
         found.values(),
         key=lambda m: (m.direction != "removed", order[m.kind], kb.measures[m.measure].title),
     )
-    for entry in measures:
-        entry.options.sort(key=lambda o: (len(o.changes), [kb.question_sort_key(c.question) for c in o.changes]))
-    return CounterfactualReport(measures, len(tried), singles, pairs, confirmed, not_confirmed, limited)
+
+    def by_size(option: ChangeOption) -> tuple:
+        return (len(option.changes), [kb.question_sort_key(c.question) for c in option.changes])
+
+    for entry in (*measures, *route_changes.values()):
+        entry.options.sort(key=by_size)
+    route_order = {rid: i for i, rid in enumerate(kb.routes)}
+    routes = sorted(route_changes.values(), key=lambda r: route_order.get(r.route, len(route_order)))
+    return CounterfactualReport(
+        measures, len(tried), singles, pairs, confirmed, not_confirmed, limited, base_route, routes
+    )

@@ -165,14 +165,15 @@ def elapsed(start: dt.date, now: dt.datetime, unit: str) -> float:
 
 
 class ConditionParser:
-    """Parses the raw `when:` mapping of one rule, collecting every problem with its line."""
+    """Parses the raw `when:` mapping of one rule (or another entry's condition, named by `field`),
+    collecting every problem with its line."""
 
-    def __init__(self, file: str, rule_id: str, root: Any, base_line: int | None):
-        self.file, self.rule_id, self.root, self.base_line = file, rule_id, root, base_line
+    def __init__(self, file: str, rule_id: str, root: Any, base_line: int | None, field: str = "when"):
+        self.file, self.rule_id, self.root, self.base_line, self.field = file, rule_id, root, base_line, field
         self.problems: list[Problem] = []
 
     def parse(self) -> Condition | None:
-        return self._node(self.root, ("when",))
+        return self._node(self.root, (self.field,))
 
     def _problem(self, loc: tuple, message: str, suggestion: str | None = None) -> None:
         field = ".".join(str(p) for p in loc)
@@ -281,10 +282,10 @@ class ConditionParser:
 
 
 def parse_condition(
-    raw: Any, file: str, rule_id: str, base_line: int | None = None
+    raw: Any, file: str, rule_id: str, base_line: int | None = None, field: str = "when"
 ) -> tuple[Condition | None, list[Problem]]:
-    """Parse a raw `when:` value; return the condition (None if broken) and the problems."""
-    parser = ConditionParser(file, rule_id, raw, base_line)
+    """Parse a raw `when:` value (or the condition in `field`); return the condition (None if broken) and the problems."""
+    parser = ConditionParser(file, rule_id, raw, base_line, field)
     node = parser.parse()
     return node, parser.problems
 

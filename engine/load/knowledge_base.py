@@ -66,6 +66,7 @@ class KnowledgeBase:
     questions: dict[str, Question] = field(default_factory=dict)
     rules: dict[str, Rule] = field(default_factory=dict)
     not_encoded: list[NotEncoded] = field(default_factory=list)
+    applies_when: dict[str, Condition] = field(default_factory=dict)  # by not_encoded id: when the point arises
     scenarios: list[ScenarioEntry] = field(default_factory=list)
     hearings: dict[str, Hearing] = field(default_factory=dict)
     routes: dict[str, Route] = field(default_factory=dict)  # in the order of knowledge/routes.yaml

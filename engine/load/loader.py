@@ -36,7 +36,6 @@ LISTS = (
     ("parameters.yaml", "parameters", Parameter, "parameters"),
     ("measures.yaml", "measures", Measure, "measures"),
     ("questions/*.yaml", "questions", Question, "questions"),
-    ("not_encoded.yaml", "not_encoded", NotEncoded, "not_encoded"),
 )
 
 
@@ -117,6 +116,19 @@ class _Reader:
             if condition is not None:
                 self.add(self.kb.rules, Rule(spec, condition, Located(file, line), len(self.kb.rules)), file, line)
 
+    def load_judgement(self) -> None:
+        for item, raw, file, line in self.entries(self.files("not_encoded.yaml"), "not_encoded", NotEncoded):
+            self.kb.not_encoded.append(item)
+            self.kb.locations[item.id] = Located(file, line)
+            if item.applies_when is None:
+                continue
+            condition, problems = parse_condition(
+                raw["applies_when"], file, item.id, line_of(raw, ("applies_when",)), "applies_when"
+            )
+            self.problems.extend(problems)
+            if condition is not None:
+                self.kb.applies_when[item.id] = condition
+
     def load_jurisdictions(self) -> None:
         for path in self.files("jurisdictions/*.yaml"):
             file = self.rel(path)
@@ -184,6 +196,7 @@ def read_knowledge(root: Path | str | None = None) -> tuple[KnowledgeBase, list[
     for pattern, key, model, attribute in LISTS:
         reader.load_list(pattern, key, model, attribute)
     reader.load_rules()
+    reader.load_judgement()
     reader.load_jurisdictions()
     reader.load_hearings()
     reader.load_routes()

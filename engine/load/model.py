@@ -268,6 +268,9 @@ class Measure(Strict):
     description: str | None = None
     tags: list[MeasureTag] = Field(default_factory=list)
     deadline: Duration | None = None
+    # A near-duplicate of another measure ("offer diversion" of "diversion"): rules keep concluding
+    # it on their own, but a result reached with both shows them as one item, with every rule and source.
+    variant_of: str | None = Field(default=None, pattern=SNAKE)
 
 
 class Choice(Strict):
@@ -371,6 +374,9 @@ class NotEncoded(Strict):
     title: str = Field(min_length=1)
     why: str = Field(min_length=1)
     sources: list[Citation] = Field(default_factory=list)
+    # When the point arises in a case, in the condition language of rules (answers and derived
+    # facts); a result lists it only when the condition holds. None: it arises in every case.
+    applies_when: Any = None
 
 
 class Expectation(Strict):

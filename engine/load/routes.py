@@ -3,7 +3,7 @@ case reached (knowledge/routes.yaml, in order) names the way the case goes, in o
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 
 from pydantic import Field
 
@@ -29,3 +29,12 @@ class Route(Strict):
 def unknown_measures(route: Route, measures: Iterable[str]) -> list[str]:
     known = set(measures)
     return [item.measure for item in route.when if item.measure not in known]
+
+
+def route_for(routes: Mapping[str, Route], reached: Collection[tuple[str, str]]) -> tuple[Route, RouteMeasure] | None:
+    """The route a case with these (kind, measure) pairs takes, with the measure that shows it; None: none yet."""
+    for route in routes.values():
+        for item in route.when:
+            if (item.kind, item.measure) in reached:
+                return route, item
+    return None

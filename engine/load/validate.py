@@ -135,6 +135,15 @@ def capped(kb: KnowledgeBase, strength: RuleStrength) -> tuple[str, tuple[str, .
     return cap, tuple(p for p, force in forces.items() if force == cap)
 
 
+@dataclass(frozen=True)
+class Owner:
+    """The entry a condition belongs to (a rule's `when`, a judgement point's `applies_when`), for messages."""
+
+    id: str
+    where: Located
+    field: str = "when"
+
+
 class _Checker:
     def __init__(self, kb: KnowledgeBase):
         self.kb = kb
@@ -230,9 +239,12 @@ class _Checker:
                 if hasattr(entry, "sources"):
                     self.citations(self.at(entry_id), entry_id, entry.sources)
         for item in kb.not_encoded:
-            where = Located("knowledge/not_encoded.yaml", None)
+            where = self.at(item.id)
             self.decision_point(where, item.id, item.decision_point)
             self.citations(where, item.id, item.sources)
+            owner = Owner(item.id, where, "applies_when")
+            for atom in atoms(kb.applies_when[item.id]) if item.id in kb.applies_when else ():
+                self.atom(owner, atom)
         clashes = set(self.derived) & set(kb.questions)
         for name in sorted(clashes):
             self.add(
@@ -279,8 +291,9 @@ class _Checker:
                 self.add(where, spec.id, "exception_to", f"unknown rule '{target}'", self.kb.rules, target)
             elif target == spec.id:
                 self.add(where, spec.id, "exception_to", "a rule cannot be an exception to itself")
+        owner = Owner(spec.id, where)
         for atom in atoms(rule.condition):
-            self.atom(rule, atom)
+            self.atom(owner, atom)
         read = {a.name for a in atoms(rule.condition) if a.kind in ("param", "param_compare")}
         read |= {a.operand.value for a in atoms(rule.condition) if a.operand is not None and a.operand.kind == "param"}
         for name in spec.scope_parameters:
@@ -344,28 +357,28 @@ class _Checker:
                     "prohibitions that do not",
                 )
 
-    def atom(self, rule: Rule, atom: Atom) -> None:
-        where, rid = rule.where, rule.id
+    def atom(self, owner: Owner, atom: Atom) -> None:
+        where, rid = owner.where, owner.id
         kb = self.kb
         if atom.kind in ("param", "param_compare"):
             param = kb.parameters.get(atom.name)
             if param is None:
-                self.add(where, rid, "when", f"unknown parameter '{atom.name}'", kb.parameters, atom.name)
+                self.add(where, rid, owner.field, f"unknown parameter '{atom.name}'", kb.parameters, atom.name)
             elif atom.kind == "param" and param.type != "boolean":
                 self.add(
                     where,
                     rid,
-                    "when",
+                    owner.field,
                     f"'{{param: {atom.name}}}' alone needs a boolean parameter; '{atom.name}' is {param.type}",
                 )
-            self.operand(rule, atom, param.type if param else None)
+            self.operand(owner, atom, param.type if param else None)
             return
         question = kb.questions.get(atom.name)
         if question is None and atom.name not in self.derived:
             self.add(
                 where,
                 rid,
-                "when",
+                owner.field,
                 f"'{atom.name}' is neither a question nor a fact set by a rule",
                 [*kb.questions, *self.derived],
                 atom.name,
@@ -374,7 +387,10 @@ class _Checker:
         if question is None:
             if atom.kind != "fact":
                 self.add(
-                    where, rid, "when", f"'{atom.name}' is a derived (yes/no) fact: test it as {{fact: {atom.name}}}"
+                    where,
+                    rid,
+                    owner.field,
+                    f"'{atom.name}' is a derived (yes/no) fact: test it as {{fact: {atom.name}}}",
                 )
             return
         qtype = question.type
@@ -382,25 +398,27 @@ class _Checker:
             self.add(
                 where,
                 rid,
-                "when",
+                owner.field,
                 f"'{{fact: {atom.name}}}' alone needs a yes/no question; '{atom.name}' is {qtype}: add a comparison",
             )
         elif atom.kind == "unknown" and not question.allow_unknown:
             self.add(
                 where,
                 rid,
-                "when",
+                owner.field,
                 f"'{atom.name}' does not allow \"I don't know\" (allow_unknown is false), so {{unknown: {atom.name}}} can never be true",
             )
         elif atom.kind == "elapsed" and qtype not in ("date", "datetime"):
-            self.add(where, rid, "when", f"'{atom.unit}' needs a date or datetime question; '{atom.name}' is {qtype}")
+            self.add(
+                where, rid, owner.field, f"'{atom.unit}' needs a date or datetime question; '{atom.name}' is {qtype}"
+            )
         elif atom.kind == "compare":
-            self.comparison(rule, atom, question)
+            self.comparison(owner, atom, question)
         if atom.kind == "elapsed":
-            self.operand(rule, atom, "integer")
+            self.operand(owner, atom, "integer")
 
-    def comparison(self, rule: Rule, atom: Atom, question) -> None:
-        where, rid, op, qtype = rule.where, rule.id, atom.op, question.type
+    def comparison(self, owner: Owner, atom: Atom, question) -> None:
+        where, rid, op, qtype = owner.where, owner.id, atom.op, question.type
         expected_ops = {
             "yes_no": {"eq", "ne"},
             "choice": {"eq", "ne", "in"},
@@ -414,7 +432,7 @@ class _Checker:
             self.add(
                 where,
                 rid,
-                f"when.{op}",
+                f"{owner.field}.{op}",
                 f"'{op}' does not apply to the {qtype} question '{atom.name}' (allowed: {allowed})",
             )
             return
@@ -425,34 +443,34 @@ class _Checker:
                     self.add(
                         where,
                         rid,
-                        f"when.{op}",
+                        f"{owner.field}.{op}",
                         f"'{value}' is not a choice of '{atom.name}' (choices: {', '.join(question.choice_ids)})",
                         question.choice_ids,
                         str(value),
                     )
                 if qtype == "yes_no" and not isinstance(value, bool):
-                    self.add(where, rid, f"when.{op}", f"'{atom.name}' is yes/no: compare with true or false")
+                    self.add(where, rid, f"{owner.field}.{op}", f"'{atom.name}' is yes/no: compare with true or false")
         else:
-            self.operand(rule, atom, "integer" if qtype == "integer" else qtype)
+            self.operand(owner, atom, "integer" if qtype == "integer" else qtype)
 
-    def operand(self, rule: Rule, atom: Atom, expected: str | None) -> None:
+    def operand(self, owner: Owner, atom: Atom, expected: str | None) -> None:
         if atom.operand is None or atom.operand.kind == "literal":
             return
         param = self.kb.parameters.get(atom.operand.value)
         if param is None:
             self.add(
-                rule.where,
-                rule.id,
-                f"when.{atom.op}",
+                owner.where,
+                owner.id,
+                f"{owner.field}.{atom.op}",
                 f"unknown parameter '{atom.operand.value}'",
                 self.kb.parameters,
                 atom.operand.value,
             )
         elif expected is not None and param.type != expected:
             self.add(
-                rule.where,
-                rule.id,
-                f"when.{atom.op}",
+                owner.where,
+                owner.id,
+                f"{owner.field}.{atom.op}",
                 f"parameter '{param.id}' is {param.type}, but '{atom.name}' needs {expected}",
             )
 
@@ -482,6 +500,33 @@ class _Checker:
                     f"'{deadline.param}' must be an integer parameter",
                     self.kb.parameters,
                     deadline.param,
+                )
+        for measure in self.kb.measures.values():
+            if measure.variant_of is None:
+                continue
+            lead = self.kb.measures.get(measure.variant_of)
+            if lead is None or lead.id == measure.id:
+                self.add(
+                    self.at(measure.id),
+                    measure.id,
+                    "variant_of",
+                    f"'{measure.variant_of}' is not another measure of measures.yaml",
+                    self.kb.measures,
+                    measure.variant_of,
+                )
+            elif lead.variant_of is not None:
+                self.add(
+                    self.at(measure.id),
+                    measure.id,
+                    "variant_of",
+                    f"'{lead.id}' is itself a variant of '{lead.variant_of}': name the measure they all vary",
+                )
+            elif lead.tags != measure.tags:
+                self.add(
+                    self.at(measure.id),
+                    measure.id,
+                    "variant_of",
+                    f"a variant has the tags of the measure it varies ('{lead.id}': {', '.join(lead.tags) or 'none'})",
                 )
         concluded = {m for rule in self.kb.rules.values() for _, m in rule.spec.then.measures()}
         for measure_id in self.kb.measures:

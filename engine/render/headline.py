@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine.load.routes import Route
+from engine.load.routes import Route, route_for
 from engine.run.explanation import MeasureOutcome
 from engine.run.session import Assessment
 
@@ -37,11 +37,9 @@ def headline(assessment: Assessment) -> Headline:
     kb = assessment.program.kb
     reached = {(m.kind, m.id): m for m in assessment.measures}
     route, because = None, ()
-    for candidate in kb.routes.values():
-        found = next((reached[(w.kind, w.measure)] for w in candidate.when if (w.kind, w.measure) in reached), None)
-        if found is not None:
-            route, because = candidate, tuple(found.rules)
-            break
+    found = route_for(kb.routes, reached)
+    if found is not None:
+        route, because = found[0], tuple(reached[(found[1].kind, found[1].measure)].rules)
     hearing = assessment.hearing
     required = [
         m for m in assessment.measures if m.kind == "require" and (hearing is None or hearing.covers(m.decision_point))

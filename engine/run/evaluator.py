@@ -54,6 +54,26 @@ def evaluate_case(program: Program, answers: Mapping[str, Any], now: dt.datetime
     return Evaluation(status, derived)
 
 
+def holds(
+    program: Program,
+    condition: Condition,
+    answers: Mapping[str, Any],
+    derived: Mapping[str, bool | None],
+    now: dt.datetime,
+) -> bool | None:
+    """Three-valued truth of a condition over a case's answers and derived facts (for example
+    when a point left to judgement arises: `applies_when`)."""
+
+    def leaf(atom: Atom) -> bool | None:
+        if atom.name in program.derived:
+            return derived.get(atom.name)
+        if atom.name not in answers:
+            return None
+        return atom.test(answers[atom.name], now)
+
+    return evaluate(program.bind(condition), leaf)
+
+
 NOTHING: frozenset[str] = frozenset()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
 import weakref
 from dataclasses import dataclass
@@ -136,6 +137,7 @@ class MeasureOutcome:
     national_values: tuple[ParameterUse, ...] = ()
     international: bool = False
     reasons: tuple[str, ...] = ()
+    variants: tuple[MeasureOutcome, ...] = ()  # near-duplicates shown with it (see `grouped_outcomes`)
 
     @property
     def binding(self) -> bool:
@@ -284,12 +286,14 @@ def _explained_for(program: Program) -> _Explained:
 
 
 def _fact_use(kb: KnowledgeBase, name: str, answers: dict, derived: dict) -> FactUse | None:
+    """The fact as the rule used it; None when the case has no value for it (a question not
+    asked, a derived fact still open): the rule applied without it, so it is no reason."""
     if name in kb.questions:
-        question = kb.questions[name]
         if name not in answers:
-            return FactUse(name, question.text, None, "not answered")
+            return None
+        question = kb.questions[name]
         return FactUse(name, question.text, answers[name], answer_text(question, answers[name]))
-    if name in derived:
+    if derived.get(name) is not None:
         return FactUse(name, name.replace("_", " "), derived[name], "yes" if derived[name] else "no", derived=True)
     return None
 
@@ -405,3 +409,39 @@ def measure_outcomes(program: Program, steps: list[TraceStep], answers: dict, no
         )
     )
     return outcomes
+
+
+def grouped_outcomes(kb: KnowledgeBase, outcomes: list[MeasureOutcome]) -> list[MeasureOutcome]:
+    """The outcomes as a reader sees them: a measure and its near-duplicates (`variant_of` in
+    measures.yaml) reached with the same kind become one item, led by the measure they vary (or
+    the first variant reached), with every rule and source of each and the strongest strength;
+    the others ride along in `variants`. The assessment itself keeps every outcome."""
+    family = {m.id: m.variant_of or m.id for m in kb.measures.values()}
+    groups: dict[tuple[str, str], list[MeasureOutcome]] = {}
+    for outcome in outcomes:
+        groups.setdefault((outcome.kind, family.get(outcome.id, outcome.id)), []).append(outcome)
+    shown = []
+    for outcome in outcomes:
+        members = groups[(outcome.kind, family.get(outcome.id, outcome.id))]
+        if len(members) == 1:
+            shown.append(outcome)
+            continue
+        if outcome is not members[0]:
+            continue
+        lead = next((m for m in members if m.id == family[m.id]), members[0])
+        others = tuple(m for m in members if m is not lead)
+        strongest = min(members, key=lambda m: STRENGTHS.index(m.strength))
+        shown.append(
+            dataclasses.replace(
+                lead,
+                rules=list(dict.fromkeys(r for m in (lead, *others) for r in m.rules)),
+                sources=list({(v.id, v.pinpoint, v.force): v for m in (lead, *others) for v in m.sources}.values()),
+                strength=strongest.strength,
+                basis=strongest.basis,
+                reference_values=strongest.reference_values,
+                national_values=strongest.national_values,
+                reasons=tuple(dict.fromkeys(r for m in members for r in m.reasons)),
+                variants=others,
+            )
+        )
+    return shown

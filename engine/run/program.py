@@ -56,7 +56,7 @@ class Program:
             for target in rule.spec.exception_to:
                 self.exceptions.setdefault(target, []).append(rule.id)
         self._scopes: dict[str, frozenset[str]] = {}  # by hearing id, built on first use
-        self.own: dict[str, Condition] = {rid: self._bind(rule.condition) for rid, rule in kb.rules.items()}
+        self.own: dict[str, Condition] = {rid: self.bind(rule.condition) for rid, rule in kb.rules.items()}
         self.effective: dict[str, Condition] = {
             rid: conjoin([self.own[rid], *(negate(rule_ref(b)) for b in self.exceptions.get(rid, []))])
             for rid in kb.rules
@@ -85,7 +85,8 @@ class Program:
             return Atom(atom.kind, atom.name, atom.op, Operand("literal", value), atom.unit)
         return atom
 
-    def _bind(self, condition: Condition) -> Condition:
+    def bind(self, condition: Condition) -> Condition:
+        """The condition with this profile's parameter values in place of the parameters it reads."""
         return transform(condition, self._bind_atom)
 
     def dependencies(self, rule_id: str) -> set[str]:

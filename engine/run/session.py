@@ -30,7 +30,7 @@ from engine.load.hearings import WHOLE_PATHWAY, Hearing
 from engine.load.knowledge_base import KnowledgeBase
 from engine.load.model import INTERNATIONAL_PROFILE, NotEncoded, Question, reference_datetime
 from engine.run.compiler import PathwayEngine, compile_engine_class
-from engine.run.evaluator import Evaluation, Relevance
+from engine.run.evaluator import Evaluation, Relevance, holds
 from engine.run.explanation import MeasureOutcome, TraceStep, measure_outcomes, trace_steps
 from engine.run.program import ParameterUse, Program
 
@@ -107,7 +107,7 @@ class Assessment:
     derived: dict[str, bool | None]
     open_questions: list[NextQuestion]
     gaps: list[tuple[ParameterUse, list[str]]]
-    not_encoded: list[NotEncoded]
+    not_encoded: list[NotEncoded]  # the points left to judgement that arise in this case (see `arising`)
     experta_order: list[str] = field(default_factory=list)
     program: Program | None = field(default=None, repr=False, compare=False)
     engine: str = "experta"  # what computed the conclusions: "experta" (of record) or "compiled" (provisional)
@@ -363,12 +363,23 @@ def _assess(
         derived=derived,
         open_questions=questions,
         gaps=list(gaps.values()),
-        not_encoded=list(kb.not_encoded),
+        not_encoded=arising(program, answers, derived, now),
         experta_order=order,
         program=program,
         engine=used,
         hearing=hearing,
     )
+
+
+def arising(program: Program, answers: Mapping[str, Any], derived: Mapping[str, bool | None], now: dt.datetime):
+    """The points left to judgement that arise in this case: those whose `applies_when` holds
+    (a point without one arises in every case; one whose condition is still open does not yet)."""
+    conditions = program.kb.applies_when
+    return [
+        item
+        for item in program.kb.not_encoded
+        if item.id not in conditions or holds(program, conditions[item.id], answers, derived, now) is True
+    ]
 
 
 def assess(

@@ -72,6 +72,18 @@ CASES = [
         ["unknown parameter 'max_hours_befor_judge'", "Did you mean 'max_hours_before_judge'?"],
     ),
     (
+        "bad_applies_when",
+        "not_encoded.yaml",
+        2,
+        ["[NE-best-interests]", "field 'applies_when'", "'age_at_conduc' is neither a question", "'age_at_conduct'"],
+    ),
+    (
+        "bad_variant",
+        "measures.yaml",
+        5,
+        ["[prosecution]", "variant_of", "'diversio' is not another measure", "Did you mean 'diversion'?"],
+    ),
+    (
         "bad_scenario_answer",
         "scenarios/zz.yaml",
         2,
