@@ -1,6 +1,7 @@
 """`pathway`: the command line, a thin layer over the session API.
 
-pathway check                      validate knowledge/ and list every problem
+pathway check                      validate knowledge/ and list every problem; translation coverage
+pathway translations [LANG]        what is translated; stubs for what is missing; fill in source hashes
 pathway assess CASE [--json]       explained recommendation for a case file
 pathway tree CASE [--svg FILE]     the case's decision tree as text, and as SVG (as on the web page)
 pathway interview                  ask only the questions that matter, one at a time
@@ -92,6 +93,94 @@ def check(knowledge_dir: Path | None) -> None:
             sc=len(kb.scenarios),
         )
     )
+    _translation_report(kb)
+
+
+def _translation_report(kb: KnowledgeBase) -> None:
+    """Coverage of the knowledge texts per language, and the outdated translations (warnings only:
+    the English is shown in their place until they are brought up to date)."""
+    from engine.analysis.translation_status import coverage_lines
+
+    translations = kb.translations
+    languages = translations.languages
+    if not languages:
+        click.echo(_("Knowledge texts: English only (no translations in knowledge/translations/)."))
+        return
+    click.echo(_("Knowledge texts translated (current translations / entries, per kind of text):"))
+    for line in coverage_lines(translations, languages):
+        click.echo("  " + line)
+    outdated = translations.outdated_problems()
+    if outdated:
+        click.echo(
+            _("Warning: {n} outdated translation(s); the English is shown in their place:").format(n=len(outdated))
+        )
+        for problem in outdated:
+            click.echo(f"  {problem}")
+
+
+@main.command()
+@click.argument("lang", required=False)
+@click.option(
+    "--stubs",
+    "kind_stubs",
+    default=None,
+    metavar="KIND",
+    help=_("Print YAML stubs of the entries of KIND not yet translated in LANG."),
+)
+@click.option(
+    "--hash",
+    "hash_kind",
+    default=None,
+    metavar="KIND",
+    help=_("Write source_hash into LANG's KIND file where it is missing."),
+)
+@click.option(
+    "--accept",
+    multiple=True,
+    metavar="ID",
+    help=_("With --hash: also re-hash these outdated entries (once their text is up to date)."),
+)
+@knowledge_option
+def translations(
+    lang: str | None, kind_stubs: str | None, hash_kind: str | None, accept: tuple[str, ...], knowledge_dir: Path | None
+) -> None:
+    """The translations of the knowledge texts: coverage, what is missing, source hashes."""
+    from engine.analysis.translation_status import fill_hashes, missing, stubs
+    from engine.load.translations import KINDS
+
+    for kind in (kind_stubs, hash_kind):
+        if kind is not None and kind not in KINDS:
+            raise click.BadParameter(_("unknown kind '{k}' (kinds: {all})").format(k=kind, all=", ".join(KINDS)))
+    if (kind_stubs or hash_kind) and not lang:
+        raise click.UsageError(_("give the language, e.g. `pathway translations fr --stubs questions`"))
+    if hash_kind:
+        kb, _problems = read_knowledge(knowledge_dir)  # the file being hashed may not load yet
+        path = kb.root / "translations" / lang / f"{hash_kind}.yaml"
+        try:
+            changed = fill_hashes(kb, lang, hash_kind, path, set(accept))
+        except (OSError, ValueError) as err:
+            click.echo(str(err), err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        click.echo(
+            _("{n} source hash(es) written in {path}: {ids}").format(
+                n=len(changed), path=path, ids=", ".join(changed) or "-"
+            )
+        )
+        return
+    kb = _load(knowledge_dir)
+    if kind_stubs:
+        click.echo(stubs(kb, lang, kind_stubs), nl=False)
+        return
+    _translation_report(kb)
+    if lang:
+        for kind in KINDS:
+            ids = missing(kb, lang, kind)
+            if ids:
+                click.echo(
+                    _("{lang} {kind}: {n} not translated: {ids}").format(
+                        lang=lang, kind=kind, n=len(ids), ids=", ".join(ids)
+                    )
+                )
 
 
 def _read_case(kb: KnowledgeBase, case: Path, jurisdiction: str | None) -> ParsedCase:

@@ -20,10 +20,9 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine import load_knowledge
-from engine.load.answers import answer_text
 from engine.run.explanation import source_views
 
-from . import api, busy, errors, interview, policy, records, result, security, teaching, words
+from . import api, busy, errors, interview, policy, records, result, security, teaching, texts, words
 from .config import RTL_LANGUAGES, ConfigError, build_config
 
 __all__ = ["ConfigError", "create_app"]
@@ -72,10 +71,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     csrf.exempt(api.bp)
 
     kb = app.extensions["pathway_kb"]
+    texts.init_app(app)  # kt(), kt_plain() and answer_text() in the page's language (before the macros)
     # The shared macros, loaded once: `{% from "_macros.html" import ... %}` on every render
     # cost a comparison of every template global (templates write `{% set x = ui.x %}`).
     app.add_template_global(app.jinja_env.get_template("_macros.html").module, "ui")
-    app.add_template_global(answer_text, "answer_text")
     app.add_template_global(words.parameter_value, "parameter_value")
     app.add_template_global(lambda citations: source_views(kb, citations), "sources_of")
     app.add_template_filter(lambda ids: sorted(ids, key=kb.question_sort_key), "sort_questions")

@@ -27,6 +27,7 @@ from .case import (
 )
 from .case_cookie import CaseTooLargeError
 from .forms import ActionForm, AnswerProblem, StartForm, form_value, read_answer, submitted_value
+from .texts import kt
 
 bp = Blueprint("interview", __name__)
 # The hidden field that says which question a posted answer is for: a step number alone could
@@ -162,8 +163,8 @@ def step(case: Case, number: int) -> Any:
         count=count,
         waiting=[kb.rules[r] for r in here.asking.waiting_rules],
         shown=shown,
-        choice_items=[(c.id, c.label, None) for c in item.choices or []],
-        check_items=[(c.id, c.label) for c in item.choices or []],
+        choice_items=[(c.id, kt("questions", item.id, f"choices.{c.id}"), None) for c in item.choices or []],
+        check_items=[(c.id, kt("questions", item.id, f"choices.{c.id}")) for c in item.choices or []],
         problem=problem,
         back_url=back_url,
         from_check=from_check,

@@ -216,13 +216,14 @@ def parse_answers(
     return typed, errors
 
 
-def answer_text(question: Question, value: Any) -> str:
-    """An answer as the user would read it."""
+def answer_text(question: Question, value: Any, labels: Mapping[str, str] | None = None) -> str:
+    """An answer as the user would read it; `labels` are the choice labels to use (default: English)."""
     if value is UNKNOWN:
         return "I don't know"
     if question.type == "yes_no":
         return "yes" if value else "no"
-    labels = {c.id: c.label for c in question.choices or []}
+    if labels is None:
+        labels = {c.id: c.label for c in question.choices or []}
     if question.type == "choice":
         return labels.get(value, str(value))
     if question.type == "multi_choice":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine.load.conditions import Condition
 from engine.load.hearings import Hearing
@@ -20,6 +21,9 @@ from engine.load.model import (
     Source,
 )
 from engine.load.routes import Route
+
+if TYPE_CHECKING:
+    from engine.load.translations import Text, Translations
 
 
 @dataclass(frozen=True)
@@ -71,8 +75,16 @@ class KnowledgeBase:
     hearings: dict[str, Hearing] = field(default_factory=dict)
     routes: dict[str, Route] = field(default_factory=dict)  # in the order of knowledge/routes.yaml
     locations: dict[str, Located] = field(default_factory=dict)
+    # The knowledge texts in other languages (knowledge/translations/), set by the loader.
+    translations: Translations | None = field(default=None, repr=False, compare=False)
     # Per-jurisdiction bound programs, built on first use (see engine.run.session.program_for).
     programs: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def text(self, kind: str, entry_id: str, field_name: str, lang: str) -> Text:
+        """A knowledge text in `lang`, with its language and status (English when not translated):
+        e.g. `kb.text("questions", "age_at_conduct", "text", "fr")`; a choice label is field
+        "choices.<choice id>". See engine.load.translations."""
+        return self.translations.text(kind, entry_id, field_name, lang)
 
     def derived_facts(self) -> dict[str, list[str]]:
         """Each derived fact with the ids of the rules that set it, in rule order."""

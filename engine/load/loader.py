@@ -24,6 +24,7 @@ from engine.load.model import (
     Source,
 )
 from engine.load.routes import Route, unknown_measures
+from engine.load.translations import build_translations, translation_files
 from engine.load.validate import cross_check
 from engine.load.yaml_source import line_of, read_yaml
 
@@ -171,6 +172,15 @@ class _Reader:
             for measure in unknown_measures(route, self.kb.measures):
                 self.problems.append(Problem(file, line, route.id, "when", f"unknown measure '{measure}'"))
 
+    def load_translations(self) -> None:
+        # Translations are optional: a text without one is shown in English, marked.
+        files, problems = translation_files(self.root, self.rel)
+        self.problems.extend(problems)
+        self.kb.translations, problems = build_translations(
+            self.kb, lambda path, key, model: self.entries([path], key, model), files
+        )
+        self.problems.extend(problems)
+
     def load_scenarios(self) -> None:
         # Scenarios are optional: a knowledge base without any still loads.
         for scenario, _, file, line in self.entries(sorted(self.root.glob("scenarios/*.yaml")), "scenarios", Scenario):
@@ -201,6 +211,7 @@ def read_knowledge(root: Path | str | None = None) -> tuple[KnowledgeBase, list[
     reader.load_hearings()
     reader.load_routes()
     reader.load_scenarios()
+    reader.load_translations()
     problems = list(dict.fromkeys(reader.problems + cross_check(reader.kb)))
     return reader.kb, problems
 
