@@ -258,15 +258,19 @@ def _token(html: str) -> str:
     return match.group(1)
 
 
-def _page_figures(kb: KnowledgeBase, scenarios: int, rounds: int) -> dict:
+def _page_figures(kb: KnowledgeBase, scenarios: int, rounds: int, lang: str = "en") -> dict:
     """A journey per scenario (question pages and answers as a browser sends them), then the
-    scenario loaded as the case and its result pages opened `rounds` times."""
+    scenario loaded as the case and its result pages opened `rounds` times; the browser asks for
+    `lang` (Accept-Language), so the knowledge texts are looked up in that language."""
     from engine.load.answers import parse_answers
     from engine.load.conditions import UNKNOWN
     from web import create_app
     from web.forms import UNKNOWN_VALUE, form_value
 
-    app = create_app({"SECRET_KEY": secrets.token_hex(32), "KNOWLEDGE_DIR": str(kb.root)})
+    config = {"SECRET_KEY": secrets.token_hex(32), "KNOWLEDGE_DIR": str(kb.root)}
+    if lang != "en":
+        config["LANGUAGES"] = ["en", lang]
+    app = create_app(config)
     app_kb = app.extensions["pathway_kb"]
     timings: dict[str, list[float]] = {QUESTION_PAGE: [], ANSWER_POST: [], **{name: [] for name in PAGES}}
 
@@ -288,6 +292,7 @@ def _page_figures(kb: KnowledgeBase, scenarios: int, rounds: int) -> dict:
         if errors:
             raise RuntimeError(f"scenario {number} has answers the knowledge refuses: {errors[0]}")
         client = _browser(app)
+        client.environ_base["HTTP_ACCEPT_LANGUAGE"] = lang
         start = client.post(
             "/",
             data={
@@ -495,6 +500,7 @@ def run_benchmark(
     seed: int = 1,
     growth: bool = True,
     workers: int | None = None,
+    lang: str = "en",
 ) -> dict:
     """Every section over cases generated from `seed`; `cases` per-case paths (and the scale of
     the rest below FULL_SCALE_CASES). Returns the figures (see `format_figures`)."""
@@ -522,7 +528,10 @@ def run_benchmark(
     for jurisdiction_, answers in walks[:2]:  # warm: engines are built on first use (once per thread and profile)
         interview_step(kb, answers, jurisdiction_, NOW)
     figures["interview"] = _interview_figures(kb, walks)
-    figures["pages"] = _page_figures(kb, max(2, round(len(kb.scenarios) * scale)), rounds=2 if scale == 1 else 1)
+    figures["pages"] = _page_figures(
+        kb, max(2, round(len(kb.scenarios) * scale)), rounds=2 if scale == 1 else 1, lang=lang
+    )
+    figures["lang"] = lang
     figures["audit"] = _audit_figures(kb)
     figures["paths"] = _paths(kb, full, jurisdiction, max(2, min(cases, 300)))
     if growth:
@@ -563,7 +572,7 @@ def format_figures(figures: dict) -> str:
     pages = figures["pages"]
     lines += [
         "",
-        f"3. Pages through the WSGI app (test client, in process, Origin sent): {pages['scenarios']} scenarios, "
+        f"3. Pages through the WSGI app (test client, in process, Origin sent, Accept-Language {figures.get('lang', 'en')}): {pages['scenarios']} scenarios, "
         f"result pages x{pages['rounds']}",
         head,
     ]

@@ -106,7 +106,7 @@ def _translation_report(kb: KnowledgeBase) -> None:
     if not languages:
         click.echo(_("Knowledge texts: English only (no translations in knowledge/translations/)."))
         return
-    click.echo(_("Knowledge texts translated (current translations / entries, per kind of text):"))
+    click.echo(_("Knowledge texts translated (texts with a current translation / English texts, per kind):"))
     for line in coverage_lines(translations, languages):
         click.echo("  " + line)
     outdated = translations.outdated_problems()
@@ -550,17 +550,24 @@ def diff(old: str, new: str, case_dir: Path | None, jurisdiction: str | None) ->
 @click.option("--jurisdiction", default=INTERNATIONAL_PROFILE, show_default=True)
 @click.option("--growth/--no-growth", default=True, show_default=True, help=_("Also time x2 and x4 rule bases."))
 @click.option("--workers", type=int, default=None, help=_("Batch worker processes (default: one per core)."))
+@click.option("--lang", default="en", show_default=True, help=_("Language the pages are asked in (Accept-Language)."))
 @click.option(
     "--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help=_("Also write the figures as JSON.")
 )
 @knowledge_option
 def bench(
-    cases: int, jurisdiction: str, growth: bool, workers: int | None, out: Path | None, knowledge_dir: Path | None
+    cases: int,
+    jurisdiction: str,
+    growth: bool,
+    workers: int | None,
+    lang: str,
+    out: Path | None,
+    knowledge_dir: Path | None,
 ) -> None:
     """Print benchmark figures (min / median / p95 per case, ratio to direct evaluation)."""
     from cli.benchmark import format_figures, run_benchmark, write_figures
 
-    figures = run_benchmark(_load(knowledge_dir), cases, jurisdiction, growth=growth, workers=workers)
+    figures = run_benchmark(_load(knowledge_dir), cases, jurisdiction, growth=growth, workers=workers, lang=lang)
     click.echo(format_figures(figures))
     if out is not None:
         write_figures(figures, out)

@@ -149,7 +149,9 @@ def entries_by_id(kb: Any, kind: str) -> dict[str, Any]:
 
 @dataclass
 class Coverage:
-    """How much of one kind of text one language has: entries translated (current), outdated, total."""
+    """How much of one kind of text one language has, counted in texts (a rule's title and its
+    explanation are two; a question's text, help and each choice label count one each): with a
+    current translation, outdated (English shown), and all the English texts."""
 
     translated: int = 0
     outdated: int = 0
@@ -195,15 +197,15 @@ class Translations:
         }
 
     def coverage(self, lang: str) -> dict[str, Coverage]:
-        """Per kind, the entries whose every English text has a current translation in `lang`."""
+        """Per kind, how many of the English texts have a current translation in `lang`."""
         result = {kind: Coverage() for kind in KINDS}
         for (kind, entry_id), names in self.fields.items():
             cover = result[kind]
-            cover.total += 1
+            cover.total += len(names)
             if (lang, kind, entry_id) in self.outdated:
-                cover.outdated += 1
-            elif all((lang, kind, entry_id, name) in self.texts for name in names):
-                cover.translated += 1
+                cover.outdated += len(names)
+            else:
+                cover.translated += sum((lang, kind, entry_id, name) in self.texts for name in names)
         return result
 
     def outdated_problems(self) -> list[Problem]:

@@ -151,7 +151,7 @@ def test_an_outdated_translation_is_reported_and_english_is_shown(tmp_path: Path
     assert (found.text, found.lang, found.status) == ("What conduct, exactly?", "en", "outdated")
     (warning,) = kb.translations.outdated_problems()
     assert (warning.entry, warning.line) == ("conduct", 3) and "outdated fr translation" in warning.message
-    assert kb.translations.coverage("fr")["questions"].outdated == 1
+    assert kb.translations.coverage("fr")["questions"].outdated == 3  # the text of `conduct` and its two labels
 
     shown = subprocess.run([*PATHWAY, "check", "--knowledge", str(root)], capture_output=True, text=True)
     assert shown.returncode == 0, shown.stderr
@@ -174,9 +174,10 @@ def test_pathway_check_reports_coverage_per_language_and_kind(tmp_path: Path) ->
     rows = {line.split()[0]: line.split()[1:] for line in shown.stdout.splitlines()[2:] if line.startswith("  ")}
     header = next(line for line in shown.stdout.splitlines() if line.strip().startswith("ar"))
     assert header.split() == ["ar", "fr"]
-    # The French `conduct` misses one choice label: the entry is not counted as translated.
-    assert rows["questions"] == ["1/4", "(25%)", "0/4", "(0%)"]
-    assert rows["all"][0].startswith("1/")
+    # Counted in texts: six in the small knowledge base (four questions, two choice labels); the
+    # French gives the text of `conduct` and one of its labels, the Arabic the text of `admits_facts`.
+    assert rows["questions"] == ["1/6", "(16%)", "2/6", "(33%)"]
+    assert rows["all"][0].startswith("1/") and rows["all"][2].startswith("2/")
 
 
 def test_pathway_translations_writes_the_source_hash_and_lists_what_is_missing(tmp_path: Path) -> None:
