@@ -74,6 +74,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     texts.init_app(app)  # kt(), kt_plain() and answer_text() in the page's language (before the macros)
     # The shared macros, loaded once: `{% from "_macros.html" import ... %}` on every render
     # cost a comparison of every template global (templates write `{% set x = ui.x %}`).
+    app.add_template_global(words.time_span, "time_span")  # before the macros that use it
     app.add_template_global(app.jinja_env.get_template("_macros.html").module, "ui")
     app.add_template_global(words.parameter_value, "parameter_value")
     app.add_template_global(lambda citations: source_views(kb, citations), "sources_of")

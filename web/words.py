@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from flask_babel import gettext, ngettext
+from flask_babel import format_timedelta, gettext, ngettext
 
 from engine.load.model import Parameter
 
@@ -22,3 +23,8 @@ def parameter_value(parameter: Parameter, value: Any) -> str:
         }
         return units[parameter.unit]
     return str(value)
+
+
+def time_span(span: dt.timedelta) -> str:
+    """A length of time as a person reads it ("5 hours", "3 days"), in the page's language."""
+    return format_timedelta(span, threshold=1.0)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from engine.load.answers import parse_answers
 from engine.load.knowledge_base import KnowledgeBase, ScenarioEntry
+from engine.load.model import Expectation
 from engine.run.session import Assessment, assess_typed
 
 
@@ -26,10 +27,34 @@ def _came_out(assessment: Assessment) -> str:
     for kind in ("require", "prohibit", "recommend", "flag"):
         ids = sorted(f"{m.id} ({m.strength})" for m in assessment.measures_of(kind))
         lines.append(f"  {kind}: {', '.join(ids) or '(none)'}")
+    states = [f"{m.id}: {m.deadline.state}" for m in assessment.measures if m.deadline is not None]
+    if states:
+        lines.append(f"  deadlines: {', '.join(states)}")
     lines.append(f"  rules applied: {', '.join(step.rule_id for step in assessment.trace) or '(none)'}")
     if assessment.open_questions:
         lines.append(f"  still unanswered: {', '.join(q.question.id for q in assessment.open_questions)}")
     return "\n".join(lines)
+
+
+def _deadline_problems(expect: Expectation, must_not: Expectation, result: Assessment) -> list[str]:
+    """The deadline states a scenario expects (or forbids), national and international."""
+    deadlines = {m.id: m.deadline for m in result.measures if m.deadline is not None}
+    international = {mid: d.international for mid, d in deadlines.items() if d.international is not None}
+    problems = []
+    for label, found in (("", deadlines), ("international ", international)):
+        wanted = expect.deadlines if not label else expect.international_deadlines
+        unwanted = must_not.deadlines if not label else must_not.international_deadlines
+        for measure_id, state in wanted.items():
+            got = found.get(measure_id)
+            if got is None:
+                problems.append(f"expected the {label}deadline of '{measure_id}' to be {state}, but it has none")
+            elif got.state != state:
+                problems.append(f"expected the {label}deadline of '{measure_id}' to be {state}, but it is {got.state}")
+        for measure_id, state in unwanted.items():
+            got = found.get(measure_id)
+            if got is not None and got.state == state:
+                problems.append(f"the {label}deadline of '{measure_id}' must not be {state}, but it is")
+    return problems
 
 
 def run_scenario(kb: KnowledgeBase, entry: ScenarioEntry) -> ScenarioOutcome:
@@ -72,6 +97,7 @@ def run_scenario(kb: KnowledgeBase, entry: ScenarioEntry) -> ScenarioOutcome:
         for m in result.measures:
             if m.id == measure_id and m.strength == level:
                 problems.append(f"'{m.kind} {measure_id}' must not come out as '{level}', but it did ({m.words})")
+    problems += _deadline_problems(scenario.expect, scenario.must_not, result)
     if scenario.complete is True and result.open_questions:
         problems.append(
             "expected the answers to be complete, but questions are still open: "

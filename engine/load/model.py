@@ -87,6 +87,7 @@ def is_binding(level: str) -> bool:
 MeasureKind = Literal["require", "recommend", "prohibit", "flag"]
 MEASURE_KINDS: tuple[str, ...] = ("require", "recommend", "prohibit", "flag")
 QuestionType = Literal["yes_no", "choice", "multi_choice", "integer", "date", "datetime"]
+DeadlineState = Literal["met", "open", "exceeded"]
 MeasureTag = Literal["criminal_process", "prohibited_outcome", "deprivation_of_liberty"]
 
 
@@ -234,9 +235,15 @@ class Jurisdiction(Strict):
 
 
 class Duration(Strict):
-    """A time limit counted from a date answer, in hours, days or months of a parameter."""
+    """A time limit counted from a date answer, in hours, days or months of a parameter.
 
-    from_: str = Field(alias="from")
+    `from` names one date question or several (the latest answered counts: a detention review
+    restarts the clock of the next); `met_by` the answers that say the deadline was met - a date
+    question (met on that date) or a yes/no question (yes: met on a date not given).
+    """
+
+    from_: str | list[str] = Field(alias="from")
+    met_by: list[str] = Field(default_factory=list)
     hours: dict[str, str] | None = None
     days: dict[str, str] | None = None
     months: dict[str, str] | None = None
@@ -249,6 +256,10 @@ class Duration(Strict):
         if set(getattr(self, given[0])) != {"param"}:
             raise ValueError(f"'{given[0]}' must be written {{param: <parameter id>}}")
         return self
+
+    @property
+    def counts_from(self) -> tuple[str, ...]:
+        return (self.from_,) if isinstance(self.from_, str) else tuple(self.from_)
 
     @property
     def unit(self) -> str:
@@ -390,6 +401,11 @@ class Expectation(Strict):
     # The normative strength each measure comes out with (expect), or must not come out with
     # (must_not), by measure id, e.g. {death_penalty: treaty_obligation}.
     strength: dict[str, Strength] = Field(default_factory=dict)
+    # The state each deadline is in at the reference date (expect), or must not be in (must_not),
+    # by measure id, e.g. {appearance_before_judge: exceeded}; `international` the same for the
+    # international limit where the profile's differs.
+    deadlines: dict[str, DeadlineState] = Field(default_factory=dict)
+    international_deadlines: dict[str, DeadlineState] = Field(default_factory=dict)
 
     def measures(self) -> list[tuple[str, str]]:
         return [(kind, m) for kind in MEASURE_KINDS for m in getattr(self, kind)]

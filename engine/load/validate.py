@@ -481,16 +481,28 @@ class _Checker:
             if deadline is None:
                 continue
             where = self.at(measure.id)
-            question = self.kb.questions.get(deadline.from_)
-            if question is None or question.type not in ("date", "datetime"):
-                self.add(
-                    where,
-                    measure.id,
-                    "deadline.from",
-                    f"'{deadline.from_}' must be a date or datetime question",
-                    self.kb.questions,
-                    deadline.from_,
-                )
+            for name in deadline.counts_from:
+                question = self.kb.questions.get(name)
+                if question is None or question.type not in ("date", "datetime"):
+                    self.add(
+                        where,
+                        measure.id,
+                        "deadline.from",
+                        f"'{name}' must be a date or datetime question",
+                        self.kb.questions,
+                        name,
+                    )
+            for name in deadline.met_by:
+                question = self.kb.questions.get(name)
+                if question is None or question.type not in ("date", "datetime", "yes_no"):
+                    self.add(
+                        where,
+                        measure.id,
+                        "deadline.met_by",
+                        f"'{name}' must be a date, datetime or yes/no question",
+                        self.kb.questions,
+                        name,
+                    )
             param = self.kb.parameters.get(deadline.param)
             if param is None or param.type != "integer":
                 self.add(
@@ -569,7 +581,12 @@ class _Checker:
 
     def questions_used(self) -> None:
         read = {atom.name for rule in self.kb.rules.values() for atom in atoms(rule.condition)}
-        deadline_inputs = {m.deadline.from_ for m in self.kb.measures.values() if m.deadline}
+        deadline_inputs = {
+            name
+            for m in self.kb.measures.values()
+            if m.deadline
+            for name in (*m.deadline.counts_from, *m.deadline.met_by)
+        }
         for qid in self.kb.questions:
             if qid not in read and qid not in deadline_inputs:
                 self.add(self.at(qid), qid, None, "no rule reads this question, so it would never be asked")

@@ -9,6 +9,7 @@ from engine.i18n import _
 from engine.load.answers import answer_to_data
 from engine.load.knowledge_base import KnowledgeBase
 from engine.load.model import INTERNATIONAL_PROFILE
+from engine.run.deadlines import Deadline, deadline_words, moment_text
 from engine.run.explanation import MeasureOutcome, SourceView
 from engine.run.session import Assessment
 
@@ -77,6 +78,33 @@ def strength_data(measure: MeasureOutcome) -> dict[str, Any]:
     }
 
 
+def deadline_data(deadline: Deadline) -> dict[str, Any]:
+    """A deadline's state, what it counts from and, when it differs, the international limit."""
+    other = deadline.international
+    return {
+        "from_question": deadline.from_question,
+        "start": deadline.start.isoformat(timespec="minutes"),
+        "due": deadline.due.isoformat(timespec="minutes"),
+        "state": deadline.state,
+        "exceeded": deadline.exceeded,
+        "met_on": None if deadline.met_on is None else deadline.met_on.isoformat(timespec="minutes"),
+        "met_by": deadline.met_question,
+        "late_hours": None if deadline.late is None else round(deadline.late.total_seconds() / 3600, 1),
+        "hours_left": round(deadline.remaining.total_seconds() / 3600, 1) if deadline.is_open else None,
+        "hours_over": round(deadline.overdue.total_seconds() / 3600, 1) if deadline.exceeded else None,
+        "parameter": deadline.parameter,
+        "limit": {"amount": deadline.amount, "unit": deadline.unit},
+        "international": None
+        if other is None
+        else {
+            "limit": {"amount": other.amount, "unit": deadline.unit},
+            "due": other.due.isoformat(timespec="minutes"),
+            "state": other.state,
+        },
+        "words": deadline_words(deadline),
+    }
+
+
 def _measure_data(measure: MeasureOutcome) -> dict[str, Any]:
     deadline = measure.deadline
     return {
@@ -89,15 +117,7 @@ def _measure_data(measure: MeasureOutcome) -> dict[str, Any]:
         "rules": measure.rules,
         "strength": strength_data(measure),
         "sources": [_source_data(s) for s in measure.sources],
-        "deadline": None
-        if deadline is None
-        else {
-            "from_question": deadline.from_question,
-            "start": deadline.start.isoformat(timespec="minutes"),
-            "due": deadline.due.isoformat(timespec="minutes"),
-            "exceeded": deadline.exceeded,
-            "parameter": deadline.parameter,
-        },
+        "deadline": None if deadline is None else deadline_data(deadline),
     }
 
 
@@ -191,13 +211,20 @@ def to_text(assessment: Assessment, kb: KnowledgeBase) -> str:
         for m in measures:
             line = f"  - {m.title}"
             if m.deadline:
-                status = _("EXCEEDED") if m.deadline.exceeded else _("due")
-                line += f" ({status} {m.deadline.due.strftime('%Y-%m-%d %H:%M')})"
+                line += f" ({deadline_words(m.deadline)})"
             out.append(line + f"  [{m.strength_words}]")
             out.append(_paragraph(m.words, "      "))
             for reason in m.reasons:
                 out.append(_paragraph(_("Why still listed as a prohibition: {reason}").format(reason=reason), "      "))
             if m.deadline:
+                counted = _("Counted from: {question} ({start}); limit {amount} {unit} ({parameter}).").format(
+                    question=kb.questions[m.deadline.from_question].text,
+                    start=moment_text(m.deadline.start),
+                    amount=m.deadline.amount,
+                    unit=_(m.deadline.unit),
+                    parameter=m.deadline.parameter,
+                )
+                out.append(_paragraph(counted, "      "))
                 origin = kb.jurisdictions[assessment.jurisdiction].notes.get(m.deadline.parameter)
                 if origin:
                     out.append(_paragraph(_("Time limit: {note}").format(note=origin), "      "))

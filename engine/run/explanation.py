@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import dataclasses
 import datetime as dt
 import weakref
@@ -14,6 +13,7 @@ from engine.load.conditions import atoms
 from engine.load.knowledge_base import KnowledgeBase
 from engine.load.model import DEFAULT_FORCE, INTERNATIONAL_PROFILE, STRENGTH_LABELS, STRENGTHS, Citation, is_binding
 from engine.load.validate import applies, capped, rule_strengths
+from engine.run.deadlines import Deadline, deadline_for
 from engine.run.program import ParameterUse, Program
 
 VERIFICATION_WORDS = {"V": "verified", "S": "secondary source", "NV": "not verified"}
@@ -97,17 +97,6 @@ class TraceStep:
     sets: list[str]
     conclusions: list[tuple[str, str]]
     sources: list[SourceView]
-
-
-@dataclass(frozen=True)
-class Deadline:
-    """A time limit computed from a date answer."""
-
-    start: dt.datetime
-    due: dt.datetime
-    exceeded: bool
-    from_question: str
-    parameter: str
 
 
 @dataclass(frozen=True)
@@ -331,20 +320,7 @@ def _deadline(kb: KnowledgeBase, program: Program, measure_id: str, answers: dic
     spec = kb.measures[measure_id].deadline
     if spec is None:
         return None
-    start = answers.get(spec.from_)
-    amount = program.values.get(spec.param)
-    if not isinstance(start, dt.date) or not isinstance(amount, int):
-        return None
-    if not isinstance(start, dt.datetime):
-        start = dt.datetime.combine(start, dt.time(0, 0))
-    if spec.unit == "months":
-        month_index = start.month - 1 + amount
-        year, month = start.year + month_index // 12, month_index % 12 + 1
-        day = min(start.day, calendar.monthrange(year, month)[1])
-        due = start.replace(year=year, month=month, day=day)
-    else:
-        due = start + dt.timedelta(**{spec.unit: amount})
-    return Deadline(start, due, now > due, spec.from_, spec.param)
+    return deadline_for(spec, answers, program.values.get(spec.param), program.international.get(spec.param), now)
 
 
 def measure_outcomes(program: Program, steps: list[TraceStep], answers: dict, now: dt.datetime) -> list[MeasureOutcome]:

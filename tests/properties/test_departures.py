@@ -120,7 +120,8 @@ def owed(kb, answers: dict, jurisdiction: str) -> set[tuple[str, str]]:
         }
         start = answers.get("detention_start_date")
         limit = values["max_months_to_final_decision_if_detained"]
-        if start is not None and limit is not None and elapsed(start, NOW, "months_since") > limit:
+        decided = answers.get("final_decision_given") is True  # the six months run to a final decision
+        if start is not None and limit is not None and elapsed(start, NOW, "months_since") > limit and not decided:
             due.add(("require", "release_from_detention"))
     if (detained or court) and answers.get("release_possible") == "detention_sought":
         due |= set(DETENTION) | {("require", "alternatives_to_detention")}

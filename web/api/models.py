@@ -161,12 +161,32 @@ class StrengthOut(_Model):
     why_still_prohibited: list[str]
 
 
+class LimitOut(_Model):
+    amount: int
+    unit: Literal["hours", "days", "months"]
+
+
+class InternationalLimitOut(_Model):
+    limit: LimitOut
+    due: str
+    state: Literal["met", "open", "exceeded"]
+
+
 class DeadlineOut(_Model):
     from_question: str
     start: str
     due: str
+    state: Literal["met", "open", "exceeded"]
     exceeded: bool
+    met_on: str | None = None
+    met_by: str | None = None
+    late_hours: float | None = None
+    hours_left: float | None = None
+    hours_over: float | None = None
     parameter: str
+    limit: LimitOut
+    international: InternationalLimitOut | None = None
+    words: str
 
 
 class MeasureOut(_Model):

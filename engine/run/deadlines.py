@@ -1,0 +1,179 @@
+"""Time limits of a case: when each is due, and whether it was met, is open or is exceeded.
+
+A deadline counts from the latest answered date of its `from` questions (a detention review
+restarts the clock of the next one) and is met by its `met_by` answers: a date or date-time
+question answered (met on that date) or a yes/no question answered yes (met, on a date not
+given). A deadline not met is open until it is due and exceeded after. Under a national profile
+whose limit differs from the international reference value, the international due date and
+state are worked out too.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from engine.i18n import _, ngettext
+from engine.load.model import Duration
+
+STATES = ("met", "open", "exceeded")
+
+
+def as_datetime(value: dt.date) -> dt.datetime:
+    """A date answer counts from the start of its day; a date and time as given."""
+    return value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time(0, 0))
+
+
+def add_time(start: dt.datetime, amount: int, unit: str) -> dt.datetime:
+    """`start` plus `amount` hours, days or calendar months (the 31st + 1 month is the month's last day)."""
+    if unit != "months":
+        return start + dt.timedelta(**{unit: amount})
+    month_index = start.month - 1 + amount
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    return start.replace(year=year, month=month, day=min(start.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class Limit:
+    """One limit (national or international) applied to the same start and event."""
+
+    amount: int
+    due: dt.datetime
+    state: str  # met | open | exceeded
+    late: dt.timedelta | None = None  # met after it was due: by how much
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A time limit of one measure in this case, measured at the reference moment `now`.
+
+    `start` is what it counts from (the answer to `from_question`); `met_on` when the event that
+    meets it happened (None when met on a date not given, or not met); `international` the same
+    limit with the international reference value when the profile's differs.
+    """
+
+    start: dt.datetime
+    due: dt.datetime
+    state: str
+    from_question: str
+    parameter: str
+    unit: str
+    amount: int
+    now: dt.datetime
+    met_on: dt.datetime | None = None
+    met_question: str | None = None
+    late: dt.timedelta | None = None
+    international: Limit | None = None
+
+    @property
+    def exceeded(self) -> bool:
+        return self.state == "exceeded"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == "open"
+
+    @property
+    def remaining(self) -> dt.timedelta:
+        """Time left before it is due (negative once past)."""
+        return self.due - self.now
+
+    @property
+    def overdue(self) -> dt.timedelta:
+        """How far past the due moment it is now (exceeded) or was when met (late)."""
+        if self.state == "exceeded":
+            return self.now - self.due
+        return self.late or dt.timedelta(0)
+
+
+def _state(
+    due: dt.datetime, now: dt.datetime, met: bool, met_on: dt.datetime | None
+) -> tuple[str, dt.timedelta | None]:
+    if met:
+        return "met", (met_on - due if met_on is not None and met_on > due else None)
+    return ("exceeded" if now > due else "open"), None
+
+
+def _met(spec: Duration, answers: dict[str, Any]) -> tuple[bool, dt.datetime | None, str | None]:
+    """Whether an answer says the event happened, when (if a date was given) and which answer."""
+    dated = [(as_datetime(answers[q]), q) for q in spec.met_by if isinstance(answers.get(q), dt.date)]
+    if dated:
+        when, question = min(dated)
+        return True, when, question
+    said = next((q for q in spec.met_by if answers.get(q) is True), None)
+    return said is not None, None, said
+
+
+def deadline_for(
+    spec: Duration, answers: dict[str, Any], amount: Any, international: Any, now: dt.datetime
+) -> Deadline | None:
+    """The deadline of `spec` in this case (None while what it counts from is not answered)."""
+    starts = [(as_datetime(answers[q]), q) for q in spec.counts_from if isinstance(answers.get(q), dt.date)]
+    if not starts or not isinstance(amount, int) or isinstance(amount, bool):
+        return None
+    start, from_question = max(starts)
+    met, met_on, met_question = _met(spec, answers)
+    due = add_time(start, amount, spec.unit)
+    state, late = _state(due, now, met, met_on)
+    other = None
+    if isinstance(international, int) and not isinstance(international, bool) and international != amount:
+        other_due = add_time(start, international, spec.unit)
+        other = Limit(international, other_due, *_state(other_due, now, met, met_on))
+    return Deadline(
+        start, due, state, from_question, spec.param, spec.unit, amount, now, met_on, met_question, late, other
+    )
+
+
+def span_words(span: dt.timedelta) -> str:
+    """A length of time in the largest sensible unit: "5 hours", "3 days", "1 day 4 hours"."""
+    minutes = max(0, int(span.total_seconds() // 60))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days >= 3 or (days and not hours):
+        return ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
+    if days:
+        return (
+            (ngettext("%(n)d day", "%(n)d days", days) % {"n": days})
+            + " "
+            + (ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours})
+        )
+    if hours:
+        return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
+    return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
+
+
+def moment_text(moment: dt.datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def state_words(deadline: Deadline | Limit, now: dt.datetime, met_on: dt.datetime | None = None) -> str:
+    """The state in plain words: met (on which date), open (due in N, at when) or exceeded (by how much)."""
+    if deadline.state == "met":
+        text = _("met on %(date)s") % {"date": moment_text(met_on)} if met_on is not None else _("met (date not given)")
+        if deadline.late:
+            text += ", " + _("late by %(span)s") % {"span": span_words(deadline.late)}
+        return text
+    if deadline.state == "open":
+        return _("open: due in %(span)s, at %(due)s") % {
+            "span": span_words(deadline.due - now),
+            "due": moment_text(deadline.due),
+        }
+    return _("EXCEEDED by %(span)s (was due %(due)s)") % {
+        "span": span_words(now - deadline.due),
+        "due": moment_text(deadline.due),
+    }
+
+
+def deadline_words(deadline: Deadline) -> str:
+    """The national (profile's) state, and the international one when it differs."""
+    text = state_words(deadline, deadline.now, deadline.met_on)
+    other = deadline.international
+    if other is not None:
+        text += "; " + _("international limit (%(amount)d %(unit)s): %(state)s") % {
+            "amount": other.amount,
+            "unit": _(deadline.unit),
+            "state": state_words(other, deadline.now, deadline.met_on),
+        }
+    return text
