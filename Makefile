@@ -4,13 +4,28 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint check bench bench-smoke load load-pages system-deps clean
+.PHONY: run test lint check bench bench-smoke load load-pages system-deps clean translations compile-translations
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+## The interface's catalogues (engine/locale/<lang>/LC_MESSAGES/messages.po), compiled to .mo here
+## and by setup.py on a package build: the binaries are never committed.
+LOCALE := engine/locale
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(LOCALE)/*/LC_MESSAGES/messages.po))
+$(LOCALE)/%/LC_MESSAGES/messages.mo: $(LOCALE)/%/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel -q compile -i $< -o $@ -l $*
+compile-translations: $(MO_FILES)
+
+## After changing interface words: extract them to messages.pot and update every .po from it
+## (then translate what `pathway check` reports missing, and commit the .po files).
+translations: $(STAMP)
+	$(BIN)/python -m engine.analysis.interface_translations --write-template
+	$(BIN)/pybabel -q update -i $(LOCALE)/messages.pot -d $(LOCALE) -D messages --no-fuzzy-matching --ignore-obsolete
+	$(MAKE) compile-translations
 
 ## System packages: Graphviz's `dot`, Chromium for the browser tests, wrk; Pango and a font for the
 ## PDF decision record (WeasyPrint), poppler-utils (pdfinfo, pdftotext) to measure and read it in tests.
@@ -24,17 +39,17 @@ system-deps:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; }
 
 ## The main job: the web app on its embedded defaults (baseline profile, built-in knowledge).
-run: $(STAMP)
+run: $(STAMP) $(MO_FILES)
 	$(BIN)/pathway serve
 
 ## The whole test suite (installs what it needs first).
-test: $(STAMP) system-deps
+test: $(STAMP) $(MO_FILES) system-deps
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 	$(BIN)/yamllint knowledge tests/fixtures
 	$(BIN)/pathway check
 	$(BIN)/pytest -q
 
-check: $(STAMP)
+check: $(STAMP) $(MO_FILES)
 	$(BIN)/pathway check
 
 lint: $(STAMP)

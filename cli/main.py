@@ -21,9 +21,10 @@ from pathlib import Path
 import click
 import yaml
 
+from engine.analysis import interface_translations
 from engine.cases.case_file import ParsedCase, case_data, read_case_file, reference_from
 from engine.errors import CaseFileError, KnowledgeError
-from engine.i18n import _
+from engine.i18n import LANGUAGES, _, default_language, set_language
 from engine.load.answers import AnswerValueError, allowed_text, parse_answer
 from engine.load.knowledge_base import KnowledgeBase
 from engine.load.loader import load_knowledge, read_knowledge
@@ -66,8 +67,20 @@ def _load(knowledge_dir: Path | None) -> KnowledgeBase:
 
 
 @click.group()
-def main() -> None:
-    """Justice Pathway: decision support for children associated with terrorist and violent extremist groups."""
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default=None,
+    help=_("Language of the output: {languages} (default: PATHWAY_LANG, else English).").format(
+        languages=", ".join(LANGUAGES)
+    ),
+)
+def main(lang: str | None) -> None:
+    """Justice Pathway: decision support for children associated with terrorist and violent extremist groups.
+
+    The help texts follow PATHWAY_LANG (they are read before the options); --lang sets the language
+    of everything a command prints."""
+    set_language(lang or default_language())
 
 
 @main.command()
@@ -75,6 +88,7 @@ def main() -> None:
 def check(knowledge_dir: Path | None) -> None:
     """Validate the knowledge base and print every problem in one pass."""
     kb, problems = read_knowledge(knowledge_dir)
+    problems = [*problems, *_interface_translation_problems()]
     if problems:
         click.echo(_("{n} problem(s) found:").format(n=len(problems)))
         for problem in problems:
@@ -181,6 +195,29 @@ def translations(
                         lang=lang, kind=kind, n=len(ids), ids=", ".join(ids)
                     )
                 )
+
+
+def _interface_translation_problems() -> list[str]:
+    """Print each language's coverage of the interface's words; what is missing or mistranslated is a problem."""
+    problems = []
+    for report in interface_translations.coverage():
+        click.echo(
+            _("Interface translation {lang}: {percent:.1f} % ({done} of {total} messages).").format(
+                lang=report.language, percent=report.percent, done=report.translated, total=report.total
+            )
+        )
+        catalogue = f"engine/locale/{report.language}/LC_MESSAGES/messages.po"
+        problems += [
+            _("{file}: {message!r} is not translated (`make translations`, then translate it)").format(
+                file=catalogue, message=message
+            )
+            for message in report.missing
+        ]
+        problems += [
+            _("{file}: the translation of {message!r} changes its placeholders").format(file=catalogue, message=message)
+            for message in report.placeholders
+        ]
+    return problems
 
 
 def _read_case(kb: KnowledgeBase, case: Path, jurisdiction: str | None) -> ParsedCase:
@@ -362,7 +399,7 @@ def interview(
         )
         sys.exit(EXIT_BAD_INPUT)
     now = reference_moment(reference)
-    click.echo(DISCLAIMER)
+    click.echo(_(DISCLAIMER))
     answers: dict = {}
     order: list[str] = []
     while True:

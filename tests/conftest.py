@@ -65,6 +65,14 @@ def small_copy_with(tmp_path: Path, overlay: str | None = None) -> Path:
 
 
 def pytest_configure(config):
+    # The interface catalogues are compiled at install (Makefile) and package build (setup.py), never
+    # committed: compile them here too, so a run after a change of a .po file reads that change.
+    from babel.messages.frontend import CommandLineInterface
+
+    from engine.i18n import DOMAIN, LOCALE_DIR
+
+    CommandLineInterface().run(["pybabel", "-q", "compile", "-d", str(LOCALE_DIR), "-D", DOMAIN])
+
     # Hypothesis failure reports print their arguments; the knowledge base fixture is huge.
     from hypothesis import settings
 

@@ -14,29 +14,21 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, get_flashed_messages, request
-from flask_babel import Babel, get_locale
+from flask import Flask, get_flashed_messages
+from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine import load_knowledge
+from engine.i18n import format_day, format_moment
 from engine.run.explanation import source_views
 
-from . import api, busy, errors, interview, policy, records, result, security, teaching, texts, words
-from .config import RTL_LANGUAGES, ConfigError, build_config
+from . import api, busy, errors, interview, language, policy, records, result, security, teaching, texts, words
+from .config import ConfigError, build_config
 
 __all__ = ["ConfigError", "create_app"]
 csrf = CSRFProtect()
 babel = Babel()
-
-
-def select_locale() -> str | None:
-    from flask import current_app
-
-    return (
-        request.accept_languages.best_match(current_app.config["LANGUAGES"])
-        or current_app.config["BABEL_DEFAULT_LOCALE"]
-    )
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -54,7 +46,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     busy.init_app(app)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=language.select_locale)
+    language.init_app(app)
     # The request log shows routes and step numbers only: no URL names a question or an answer.
     logging.getLogger("werkzeug").setLevel(
         logging.WARNING if app.config["PATHWAY_ENV"] == "production" else logging.INFO
@@ -69,9 +62,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # The JSON API is stateless (no cookie, so nothing for CSRF to protect); see web.api.
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)
+    csrf.exempt(language.bp)  # the language switch changes no case; the Origin check guards it
 
     kb = app.extensions["pathway_kb"]
     texts.init_app(app)  # kt(), kt_plain() and answer_text() in the page's language (before the macros)
+    # Dates and times as the page's language writes them (Babel; engine.i18n follows the request's language).
+    app.add_template_global(format_moment, "format_moment")
+    app.add_template_global(format_day, "format_day")
     # The shared macros, loaded once: `{% from "_macros.html" import ... %}` on every render
     # cost a comparison of every template global (templates write `{% set x = ui.x %}`).
     app.add_template_global(words.time_span, "time_span")  # before the macros that use it
@@ -82,11 +79,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     @app.context_processor
     def layout_context() -> dict[str, Any]:
-        locale = str(get_locale() or "en")
-        language = locale.split("_")[0]
         return {
-            "html_lang": language,
-            "html_dir": "rtl" if language in RTL_LANGUAGES else "ltr",
             "pathway_kb": kb,
             "idle_minutes": app.config["CASE_IDLE_SECONDS"] // 60,
             "flashed": lambda: get_flashed_messages(with_categories=True),

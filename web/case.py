@@ -13,6 +13,7 @@ depends on the answers, so its id in a URL (the access log, the history) would t
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -31,6 +32,8 @@ from engine.load.answers import AnswerValueError, answer_to_data, parse_answer
 from engine.load.knowledge_base import KnowledgeBase
 from engine.run.session import Assessment, InterviewStep, interview_step
 
+from .language import SESSION_KEY as LANGUAGE_KEY
+
 SESSION_KEY = "case"
 # The decision record in the cookie, in few bytes: a kind and a decision by one letter.
 _KIND_CODES = {"require": "r", "recommend": "c", "prohibit": "p"}
@@ -45,8 +48,9 @@ _ENGINE_THREADS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="pathway-
 
 
 def on_engine_thread(function: Callable[..., T], *args: Any) -> T:
-    """Run an engine call on one of the long-lived engine threads and wait for its result."""
-    return _ENGINE_THREADS.submit(function, *args).result()
+    """Run an engine call on one of the long-lived engine threads and wait for its result (in the
+    request's context: its language)."""
+    return _ENGINE_THREADS.submit(contextvars.copy_context().run, function, *args).result()
 
 
 @dataclass
@@ -200,7 +204,11 @@ def save_case(case: Case) -> None:
 
 
 def clear_case() -> None:
+    """Forget the case (and everything else of the session) but the interface language chosen."""
+    chosen = session.get(LANGUAGE_KEY)
     session.clear()
+    if chosen:
+        session[LANGUAGE_KEY] = chosen
 
 
 def step_url(step: InterviewStep, question_id: str, **args: Any) -> str:

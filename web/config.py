@@ -17,12 +17,10 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+from engine.i18n import LANGUAGES, LOCALE_DIR
 from engine.load.model import INTERNATIONAL_PROFILE
 
 ENVIRONMENTS = ("development", "production")
-# Locales with a catalogue in web/translations (English is the source language).
-# Right-to-left scripts get dir="rtl" on <html>.
-RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
 NOTE_MAX_CHARS = 1000
 MIN_SECRET_KEY_BYTES = 32
 # A case is forgotten after this long without a change or a page view (checked on the server
@@ -50,9 +48,11 @@ def default_config() -> dict[str, Any]:
         "TRUSTED_HOSTS": _listed(os.environ.get("PATHWAY_TRUSTED_HOSTS")),
         # How many reverse proxies in front set X-Forwarded-For/-Proto/-Host (0: none, trust no such header).
         "PROXIES": os.environ.get("PATHWAY_PROXIES", "0") or "0",
-        "LANGUAGES": ["en"],
+        # The interface languages (engine.i18n: one catalogue set in engine/locale for the engine,
+        # the CLI and the web app; English is the source language).
+        "LANGUAGES": list(LANGUAGES),
         "BABEL_DEFAULT_LOCALE": "en",
-        "BABEL_TRANSLATION_DIRECTORIES": "translations",
+        "BABEL_TRANSLATION_DIRECTORIES": str(LOCALE_DIR),
         "BABEL_DOMAIN": "messages",
         "CASE_IDLE_SECONDS": CASE_IDLE_SECONDS,
         "MAX_CONTENT_LENGTH": MAX_REQUEST_BYTES,

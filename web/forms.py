@@ -298,11 +298,12 @@ def what_to_enter(question: Question) -> str:
     """What to do, in words, for a question's kind of answer ("Enter a whole number from 0 to 25, …")."""
     if question.type == "integer":
         low, high = question.min, question.max
+        unit = f" ({question.unit})" if question.unit else ""
         text = gettext(
             "Enter a whole number from %(low)d to %(high)d%(unit)s, for example %(example)d",
             low=low,
             high=high,
-            unit=f" ({question.unit})" if question.unit else "",
+            unit=unit,
             example=low + (high - low) // 2,
         )
     elif question.type == "date":

@@ -1,7 +1,7 @@
 """Per-knowledge-version cache for heavy pages (pathway map SVG, audit, coverage, catalogue).
 
-What is cached depends only on the knowledge base (never on a case): it is computed once per
-knowledge version in this app and kept in `app.extensions`. A lock per entry makes concurrent
+What is cached depends only on the knowledge base and the language of its words (never on a case):
+it is computed once per knowledge version and language in this app and kept in `app.extensions`. A lock per entry makes concurrent
 first requests compute it once.
 """
 
@@ -12,6 +12,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import current_app
+
+from engine.i18n import current_language
 
 T = TypeVar("T")
 EXTENSION = "pathway_cache"
@@ -38,8 +40,8 @@ class KnowledgeCache:
 
 
 def cached(name: str, *parts: Any, compute: Callable[[], T]) -> T:
-    """The value of `compute()` for this app's knowledge version, computed on first use."""
+    """The value of `compute()` for this app's knowledge version and this request's language, computed on first use."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     cache = app.extensions.setdefault(EXTENSION, KnowledgeCache())
     kb = app.extensions["pathway_kb"]
-    return cache.get((kb.version, name, *parts), compute)
+    return cache.get((kb.version, name, *parts, current_language()), compute)

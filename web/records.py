@@ -217,7 +217,7 @@ def record_data(case: Case) -> dict[str, Any]:
     kept = case.record
     return {
         RECORD_KEY: RECORD_MARK,
-        "disclaimer": DISCLAIMER,
+        "disclaimer": gettext(DISCLAIMER),
         "created": dt.datetime.now().isoformat(timespec="minutes"),
         RECORD_CASE_KEY: saved_case(case),
         "reference_date": case.reference.isoformat(timespec="minutes"),

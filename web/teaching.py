@@ -462,5 +462,5 @@ def pathway_map(point: str | None = None) -> str:
         svg=Markup(svg) if svg else None,  # noqa: S704
         source=source,
         on_path=on_path,
-        left_out=LEFT_OUT,
+        left_out=[gettext(words) for words in LEFT_OUT],
     )

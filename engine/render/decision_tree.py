@@ -33,6 +33,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from engine.i18n import N_, _, format_moment, ngettext
 from engine.load.answers import answer_text
 from engine.load.knowledge_base import KnowledgeBase
 from engine.render.labels import one_line, wrap_label
@@ -42,8 +43,13 @@ if TYPE_CHECKING:
     import graphviz
 
 KINDS = ("require", "prohibit", "recommend", "flag")
-KIND_WORDS = {"require": "Required", "prohibit": "Prohibited", "recommend": "Recommended", "flag": "Flag"}
-KIND_COUNTED = {"require": "required", "prohibit": "prohibited", "recommend": "recommended", "flag": "flag"}
+# Words kept in constants are translated where they are shown (engine.i18n).
+KIND_WORDS = {
+    "require": N_("Required"),
+    "prohibit": N_("Prohibited"),
+    "recommend": N_("Recommended"),
+    "flag": N_("Flag"),
+}
 KIND_COLOURS = {"require": "#1d70b8", "prohibit": "#d4351c", "recommend": "#00703c", "flag": "#b35c00"}
 PATH_COLOUR = "#0b0c0c"
 OFF_PATH_COLOUR = "#6f777b"  # text: 4.6:1 on white
@@ -58,7 +64,7 @@ ROW = 2  # answers or rule cards side by side at most; more go on the next row
 MAX_WIDTH = 640  # points: wider drawings are drawn again in one column (see render_drawings)
 WHOLE_TREE_LIMIT = 30  # nodes: a larger tree is drawn as an overview and one graph per stage
 OUTCOME_ITEMS = 4  # measures named per kind in the outcome
-STATUS_WORDS = {"examined": "no rule applied", "not_reached": "not reached"}
+STATUS_WORDS = {"examined": N_("no rule applied"), "not_reached": N_("not reached")}
 logger = logging.getLogger(__name__)
 
 
@@ -101,8 +107,8 @@ def build_tree(kb: KnowledgeBase, assessment: Assessment) -> TreeNode:
     root = TreeNode(
         "case",
         "case",
-        "This case",
-        f"{profile.name} · {assessment.reference.strftime('%Y-%m-%d %H:%M')}",
+        _("This case"),
+        f"{profile.name} · {format_moment(assessment.reference)}",
     )
     fired = {step.rule_id: step for step in assessment.trace}
     points_with_content = {q.decision_point for q in kb.questions.values()} | {
@@ -149,7 +155,7 @@ def build_tree(kb: KnowledgeBase, assessment: Assessment) -> TreeNode:
                         f"m-{kind}-{measure_id}",
                         "measure",
                         kb.measures[measure_id].title,
-                        KIND_WORDS[kind],
+                        _(KIND_WORDS[kind]),
                         measure_kind=kind,
                     )
                 )
@@ -159,7 +165,10 @@ def build_tree(kb: KnowledgeBase, assessment: Assessment) -> TreeNode:
                 TreeNode(
                     f"n-{dp.id}",
                     "not_applied",
-                    f"{len(not_applied)} rule(s) examined did not apply",
+                    ngettext(
+                        "%(num)d rule examined did not apply", "%(num)d rules examined did not apply", len(not_applied)
+                    )
+                    % {"num": len(not_applied)},
                     on_path=False,
                     items=not_applied,
                 )
@@ -212,11 +221,17 @@ def kind_counts(node: TreeNode) -> dict[str, int]:
 def stage_counts(dp: TreeNode) -> str:
     """What a decision point reached, in a few words ("2 required · 1 prohibited")."""
     words = [_counted(n, kind) for kind, n in kind_counts(dp).items() if n]
-    return " · ".join(words) or "no measure"
+    return " · ".join(words) or _("no measure")
 
 
 def _counted(n: int, kind: str) -> str:
-    return f"{n} flags" if kind == "flag" and n != 1 else f"{n} {KIND_COUNTED[kind]}"
+    counted = {
+        "require": ngettext("%(num)d required", "%(num)d required", n),
+        "prohibit": ngettext("%(num)d prohibited", "%(num)d prohibited", n),
+        "recommend": ngettext("%(num)d recommended", "%(num)d recommended", n),
+        "flag": ngettext("%(num)d flag", "%(num)d flags", n),
+    }
+    return counted[kind] % {"num": n}
 
 
 def node_count(tree: TreeNode) -> int:
@@ -326,7 +341,7 @@ def _measure_rows(measures: list[TreeNode], width: int, per_measure_lines: int =
         if not chosen:
             continue
         colour = KIND_COLOURS[kind]
-        rows.append(_cell([KIND_WORDS[kind].upper()], colour, bold=True))
+        rows.append(_cell([_(KIND_WORDS[kind]).upper()], colour, bold=True))
         for measure in chosen:
             lines = _wrapped(measure.label, width - 2, per_measure_lines)
             rows.append(_cell(["• " + lines[0], *("  " + line for line in lines[1:])], colour))
@@ -447,11 +462,11 @@ def _stage_column(graph: graphviz.Digraph, dp: TreeNode, ids: _Ids, used: set[st
 
 def _rules_not_applied(node: TreeNode) -> str:
     n = len(node.items)
-    return f"{n} rule did not apply" if n == 1 else f"{n} rules did not apply"
+    return ngettext("%(num)d rule did not apply", "%(num)d rules did not apply", n) % {"num": n}
 
 
 def _branch_line(dp: TreeNode, width: int = LINE_WIDTH) -> str:
-    status = f" — {STATUS_WORDS[dp.status]}"
+    status = f" — {_(STATUS_WORDS[dp.status])}"
     return one_line(dp.label, width - len(status)) + status
 
 
@@ -473,17 +488,17 @@ def _outcome(graph: graphviz.Digraph, tree: TreeNode, ids: _Ids) -> str:
     """The outcome: every measure reached, by kind (the first OUTCOME_ITEMS of each named)."""
     key = f"{ids.prefix}-outcome"
     found = outcome(tree)
-    rows = [_cell(["Outcome for this case"], bold=True, align="CENTER")]
+    rows = [_cell([_("Outcome for this case")], bold=True, align="CENTER")]
     for kind in KINDS:
         if not found[kind]:
             continue
         colour = KIND_COLOURS[kind]
-        rows.append(_cell([f"{KIND_WORDS[kind].upper()} ({len(found[kind])})"], colour, bold=True))
+        rows.append(_cell([f"{_(KIND_WORDS[kind]).upper()} ({len(found[kind])})"], colour, bold=True))
         rows += [_cell(["• " + one_line(m.label, LABEL_WIDTH + 6)], colour) for m in found[kind][:OUTCOME_ITEMS]]
         if len(found[kind]) > OUTCOME_ITEMS:
-            rows.append(_cell([f"  and {len(found[kind]) - OUTCOME_ITEMS} more"], colour))
+            rows.append(_cell(["  " + _("and %(num)d more") % {"num": len(found[kind]) - OUTCOME_ITEMS}], colour))
     if not any(found.values()):
-        rows.append(_cell(["No measure"], align="CENTER"))
+        rows.append(_cell([_("No measure")], align="CENTER"))
     graph.node(
         key,
         _label(*rows),
@@ -707,17 +722,19 @@ def dot_installed() -> bool:
 
 def _text_lines(node: TreeNode) -> Iterator[str]:
     if node.kind == "case":
-        yield f"This case ({node.detail})"
+        yield _("This case (%(detail)s)") % {"detail": node.detail}
     elif node.kind == "decision_point":
-        yield node.label + ("" if node.status == "applied" else f" ({STATUS_WORDS[node.status]})")
+        yield node.label + ("" if node.status == "applied" else f" ({_(STATUS_WORDS[node.status])})")
     elif node.kind == "answer":
-        yield f"Answer: {node.label} — {node.detail}" + ("" if node.on_path else " (no longer applies)")
+        yield _("Answer: %(question)s — %(answer)s") % {"question": node.label, "answer": node.detail} + (
+            "" if node.on_path else " " + _("(no longer applies)")
+        )
     elif node.kind == "rule":
-        yield f"Rule applied: {node.label}"
+        yield _("Rule applied: %(rule)s") % {"rule": node.label}
     elif node.kind == "not_applied":
         yield f"{_rules_not_applied(node)}: {'; '.join(node.items)}"
     else:
-        yield f"→ {KIND_WORDS[node.measure_kind or 'flag']}: {node.label}"
+        yield f"→ {_(KIND_WORDS[node.measure_kind or 'flag'])}: {node.label}"
     for index, child in enumerate(node.children):
         last = index == len(node.children) - 1
         for number, line in enumerate(_text_lines(child)):
@@ -731,12 +748,12 @@ def to_text(tree: TreeNode) -> str:
     lines = list(_text_lines(reached))
     off = [dp for dp in tree.children if not dp.on_path]
     if off:
-        lines += ["", "Not reached by this case:", *(f"  {dp.label}" for dp in off)]
+        lines += ["", _("Not reached by this case:"), *(f"  {dp.label}" for dp in off)]
     found = outcome(tree)
-    lines += ["", "Outcome:"]
+    lines += ["", _("Outcome:")]
     for kind in KINDS:
         for measure in found[kind]:
-            lines.append(f"  {KIND_WORDS[kind]}: {measure.label}")
+            lines.append(f"  {_(KIND_WORDS[kind])}: {measure.label}")
     if not any(found.values()):
-        lines.append("  no measure")
+        lines.append("  " + _("no measure"))
     return "\n".join(lines)

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from engine.i18n import N_, _
 from engine.load.conditions import atoms
 from engine.load.knowledge_base import KnowledgeBase
 from engine.render.labels import wrap_label
@@ -32,10 +33,11 @@ if TYPE_CHECKING:
 KIND_COLOURS = {"require": "#1d70b8", "prohibit": "#d4351c", "recommend": "#00703c", "flag": "#b35c00"}
 OTHER_COLOUR = "#6f777b"
 FONT = "DejaVu Sans,Helvetica,Arial,sans-serif"
+# Translated where shown (engine.i18n).
 LEFT_OUT = (
-    "jurisdiction parameters (their values are written into the rules of each profile; see the rule catalogue)",
-    "what is left to judgement (not encoded as rules)",
-    "the closure facts the engine declares when every rule for a derived fact fails",
+    N_("jurisdiction parameters (their values are written into the rules of each profile; see the rule catalogue)"),
+    N_("what is left to judgement (not encoded as rules)"),
+    N_("the closure facts the engine declares when every rule for a derived fact fails"),
 )
 
 
@@ -133,7 +135,8 @@ def map_graph(
         neighbour = decision_point is not None and dp != decision_point
         with graph.subgraph(name=f"cluster_{dp}") as cluster:
             attrs = {
-                "label": wrap_label(f"{dp} {title}", 40, 2) + (" (other decision point)" if neighbour else ""),
+                "label": wrap_label(f"{dp} {title}", 40, 2)
+                + ((" " + _("(other decision point)")) if neighbour else ""),
                 "style": "rounded,dashed" if neighbour else "rounded",
                 "color": OTHER_COLOUR if neighbour else "#0b0c0c",
                 "fontcolor": OTHER_COLOUR if neighbour else "#0b0c0c",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from engine.i18n import _
+from engine.i18n import N_, _
 from engine.load.answers import answer_to_data
 from engine.load.knowledge_base import KnowledgeBase
 from engine.load.model import INTERNATIONAL_PROFILE
@@ -13,25 +13,26 @@ from engine.run.deadlines import Deadline, deadline_words, moment_text
 from engine.run.explanation import MeasureOutcome, SourceView
 from engine.run.session import Assessment
 
-DISCLAIMER = _(
+# Words kept in constants are translated where they are shown (engine.i18n).
+DISCLAIMER = N_(
     "Decision support only: this is not a decision. The decision, and the assessment of the "
     "child's best interests, stay with the judge or prosecutor, who may decide differently and "
     "record why."
 )
 KIND_HEADINGS = {
-    "require": _("Required now"),
-    "prohibit": _("Prohibited or advised against"),
-    "recommend": _("Recommended"),
-    "flag": _("Flags"),
+    "require": N_("Required now"),
+    "prohibit": N_("Prohibited or advised against"),
+    "recommend": N_("Recommended"),
+    "flag": N_("Flags"),
 }
-INTERNATIONAL_COMPARISON = _(
+INTERNATIONAL_COMPARISON = N_(
     "Compared with the international reference values (profile 'baseline'): the minimum ages and "
     "time limits used are those the international standards recommend, not any country's law. A "
     "conclusion resting on a reference value reads as advice, never as what national law prohibits; "
     "only a conclusion resting on binding law (a treaty, EU law or a Chapter VII decision of the "
     'Security Council) says "required by" or "prohibited by", and binds only those bound by that law.'
 )
-NATIONAL_COMPARISON = _(
+NATIONAL_COMPARISON = N_(
     "Applies the national values of the profile '{name}' as given (verify them against current "
     "national law); each conclusion says whether it rests on binding law or on non-binding standards."
 )
@@ -40,8 +41,8 @@ NATIONAL_COMPARISON = _(
 def comparison_note(assessment: Assessment, kb: KnowledgeBase) -> str:
     """What the profile's values are: the international reference values, or a country's law."""
     if assessment.jurisdiction == INTERNATIONAL_PROFILE:
-        return INTERNATIONAL_COMPARISON
-    return NATIONAL_COMPARISON.format(name=kb.jurisdictions[assessment.jurisdiction].name)
+        return _(INTERNATIONAL_COMPARISON)
+    return _(NATIONAL_COMPARISON).format(name=kb.jurisdictions[assessment.jurisdiction].name)
 
 
 def _source_data(view: SourceView) -> dict[str, Any]:
@@ -124,7 +125,7 @@ def _measure_data(measure: MeasureOutcome) -> dict[str, Any]:
 def to_data(assessment: Assessment) -> dict[str, Any]:
     """The machine-readable form (`pathway assess --json`)."""
     return {
-        "disclaimer": DISCLAIMER,
+        "disclaimer": _(DISCLAIMER),
         "jurisdiction": assessment.jurisdiction,
         "international_reference": assessment.jurisdiction == INTERNATIONAL_PROFILE,
         "reference_date": assessment.reference.isoformat(timespec="minutes"),
@@ -189,7 +190,7 @@ def _sources_cited(assessment: Assessment, kb: KnowledgeBase) -> list[str]:
 def to_text(assessment: Assessment, kb: KnowledgeBase) -> str:
     """The explained recommendation as plain text (CLI)."""
     profile = kb.jurisdictions[assessment.jurisdiction]
-    out = [_paragraph(DISCLAIMER, ""), ""]
+    out = [_paragraph(_(DISCLAIMER), ""), ""]
     out.append(
         _("Jurisdiction: {name} ({id}) · reference date {date} · knowledge version {version}").format(
             name=profile.name,

@@ -165,6 +165,7 @@ def test_every_route_is_a_known_feature(app):
             "records.download_case",
             "records.resume",
             "records.finish",
+            "language.choose",  # tested in tests/web/test_languages.py
         }
         | TRAINER_AND_POLICY_ROUTES
         | API_ROUTES
