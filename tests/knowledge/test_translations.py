@@ -237,12 +237,12 @@ def test_a_french_page_shows_the_french_question_and_marks_what_is_english(frenc
     html = question_page(french_app, "fr", "conduct")
     heading = re.search(r'<h1 class="fieldset__heading">(.*?)</h1>', html, re.S).group(1)
     assert heading.startswith("Quel comportement ?")
-    assert "translation not yet reviewed" in heading
+    assert "traduction non encore relue" in heading  # the marker, in the page's language (engine/locale)
     labels = re.findall(r'<label class="radios__label" for="[^"]+">(.*?)</label>', html, re.S)
     assert labels[0] == "Expression d’opinions"
     assert (
         labels[1]
-        == '<span lang="en">Violence</span> <span class="tag tag--grey kt-marker kt-marker--english">English — no translation yet</span>'
+        == '<span lang="en">Violence</span> <span class="tag tag--grey kt-marker kt-marker--english">Anglais — pas encore de traduction</span>'
     )
 
 
@@ -251,7 +251,7 @@ def test_an_untranslated_question_is_shown_in_english_marked(french_app) -> None
     heading = re.search(r'<h1 class="fieldset__heading">(.*?)</h1>', html, re.S).group(1)
     assert (
         heading
-        == '<span lang="en">Age at the conduct?</span> <span class="tag tag--grey kt-marker kt-marker--english">English — no translation yet</span>'
+        == '<span lang="en">Age at the conduct?</span> <span class="tag tag--grey kt-marker kt-marker--english">Anglais — pas encore de traduction</span>'
     )
 
 
