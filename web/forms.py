@@ -28,12 +28,13 @@ from engine.cases.case_file import (
     record_text,
 )
 from engine.errors import AnswerError
-from engine.load.answers import AnswerValueError, parse_answer
+from engine.load.answers import AnswerValueError, exclusive_clash, parse_answer
 from engine.load.conditions import UNKNOWN
-from engine.load.model import Question, reference_datetime
+from engine.load.model import Choice, Question, reference_datetime
 from engine.run.explanation import MeasureOutcome
 
 from .config import NOTE_MAX_CHARS
+from .texts import kt_plain
 
 UNKNOWN_VALUE = "unknown"
 
@@ -287,6 +288,22 @@ def read_answer(question: Question, form: MultiDict, reference: dt.datetime) -> 
 
 def problem_from_engine(question: Question, error: AnswerError) -> AnswerProblem:
     """The engine's message, then what to do (and its suggestion when it has one)."""
+    given = error.given if isinstance(error.given, (list, tuple, set, frozenset)) else ()
+    clash = exclusive_clash(question, given) if question.type == "multi_choice" else None
+    if clash is not None:
+        alone, others = clash
+
+        def label(choice: Choice) -> str:
+            return kt_plain("questions", question.id, f"choices.{choice.id}")
+
+        return AnswerProblem(
+            gettext(
+                "“%(alone)s” cannot be ticked together with %(others)s",
+                alone=label(alone),
+                others=gettext(" or ").join(f"“{label(c)}”" for c in others),
+            ),
+            gettext("Untick “%(alone)s”, or untick the other answers.", alone=label(alone)),
+        )
     detail = what_to_enter(question)
     if error.suggestion:
         detail += " " + gettext("Did you mean %(suggestion)s?", suggestion=error.suggestion)

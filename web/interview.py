@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext
+from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response
 
 from engine.load.hearings import WHOLE_PATHWAY
@@ -27,6 +28,7 @@ from .case import (
 )
 from .case_cookie import CaseTooLargeError
 from .forms import ActionForm, AnswerProblem, StartForm, form_value, read_answer, submitted_value
+from .rejected import redirect_back, take_rejected
 from .texts import kt
 
 bp = Blueprint("interview", __name__)
@@ -88,10 +90,15 @@ def next_page(case: Case) -> Response:
 def start() -> Any:
     """What the tool is and is not; choose a jurisdiction profile and a reference moment."""
     kb = knowledge()
-    form = StartForm()
+    recalled = take_rejected() if request.method == "GET" else None
+    if recalled is not None:
+        recalled["csrf_token"] = generate_csrf()  # the token is never kept with the rejected fields
+    form = StartForm() if recalled is None else StartForm(formdata=recalled)
     form.jurisdiction.choices = [(j.id, j.name) for j in kb.jurisdictions.values()]
     form.hearing.choices = [(h.id, h.title) for h in kb.hearings.values()] or [(WHOLE_PATHWAY, WHOLE_PATHWAY)]
-    if request.method == "GET":
+    if recalled is not None:
+        form.validate()  # the errors of the submission rejected just before (see web/rejected.py)
+    elif request.method == "GET":
         now = dt.datetime.now().replace(second=0, microsecond=0)
         form.jurisdiction.data = current_app.config["DEFAULT_JURISDICTION"]
         form.hearing.data = WHOLE_PATHWAY
@@ -100,7 +107,11 @@ def start() -> Any:
         hearing = form.hearing.data if form.hearing.data in kb.hearings else None
         case = start_case(form.jurisdiction.data, form.reference_moment(), hearing)
         return next_page(case)
-    status = 400 if request.method == "POST" else 200
+    if request.method == "POST" and "csrf_token" not in form.errors:
+        kept = redirect_back(request.form)  # shown by the GET, so Back never lands on a POST
+        if kept is not None:
+            return kept
+    status = 400 if request.method == "POST" or form.errors else 200
     return render_template(
         "interview/start.html", form=form, kb=kb, existing=load_case(), clear_form=ActionForm()
     ), status
@@ -129,12 +140,19 @@ def step(case: Case, number: int) -> Any:
     back_to = {"from": "check"} if from_check else {}
     problem = None
     item = kb.questions[question_id]
-    if request.method == "POST":
-        if request.form.get(QUESTION_FIELD) != question_id:
+    submitted = request.form if request.method == "POST" else take_rejected()
+    if submitted is not None and submitted.get(QUESTION_FIELD) != question_id:
+        if request.method == "POST":
             flash(gettext("The case changed in another window. Check this question again."), "notice")
             return redirect(step_url(here, question_id, **back_to))
-        value, problem = read_answer(item, request.form, case.reference)
-        if problem is None:
+        submitted = None  # a rejected answer kept for a question this step no longer asks
+    if submitted is not None:
+        value, problem = read_answer(item, submitted, case.reference)
+        if problem is not None and request.method == "POST":
+            kept = redirect_back(submitted)  # shown by the GET, so Back never lands on a POST
+            if kept is not None:
+                return kept
+        if problem is None and request.method == "POST":
             changed = question_id in case.answers and case.answers[question_id] != value
             case.answers[question_id] = value
             try:
@@ -143,6 +161,8 @@ def step(case: Case, number: int) -> Any:
                 problem = AnswerProblem(too_large_message(err))
             else:
                 return _after_answer(case, question_id, here if changed else None, from_check)
+        if problem is None:
+            submitted = None  # a kept answer that is fine now (the knowledge changed): ask again
     unused = here.assessment.unused_answers
     back_id = previous_question(here, question_id)
     if from_check:
@@ -152,7 +172,7 @@ def step(case: Case, number: int) -> Any:
     else:
         back_url = url_for("interview.start")
     position, count = progress(here, question_id)
-    shown = submitted_value(request.form) if problem else form_value(item, case.answers.get(question_id))
+    shown = submitted_value(submitted) if problem else form_value(item, case.answers.get(question_id))
     return render_template(
         "interview/question.html",
         question=item,
@@ -164,7 +184,7 @@ def step(case: Case, number: int) -> Any:
         waiting=[kb.rules[r] for r in here.asking.waiting_rules],
         shown=shown,
         choice_items=[(c.id, kt("questions", item.id, f"choices.{c.id}"), None) for c in item.choices or []],
-        check_items=[(c.id, kt("questions", item.id, f"choices.{c.id}")) for c in item.choices or []],
+        check_items=[(c.id, kt("questions", item.id, f"choices.{c.id}"), c.exclusive) for c in item.choices or []],
         problem=problem,
         back_url=back_url,
         from_check=from_check,

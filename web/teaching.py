@@ -367,7 +367,7 @@ def what_if_question(source: CaseSource, number: int) -> Any:
         current=case.answers.get(question_id),
         shown=shown,
         choice_items=[(c.id, c.label, None) for c in item.choices or []],
-        check_items=[(c.id, c.label) for c in item.choices or []],
+        check_items=[(c.id, c.label, c.exclusive) for c in item.choices or []],
         problem=problem,
         before=before,
         after=after,

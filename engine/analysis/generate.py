@@ -14,6 +14,7 @@ import itertools
 import random
 from typing import Any
 
+from engine.load.answers import exclusive_clash
 from engine.load.conditions import UNKNOWN, atoms
 from engine.load.knowledge_base import KnowledgeBase
 from engine.load.model import Question
@@ -51,7 +52,9 @@ def candidate_values(kb: KnowledgeBase, question: Question) -> list:
             values = [frozenset(combo) for size in range(len(ids) + 1) for combo in itertools.combinations(ids, size)]
         else:
             pairs = [frozenset(pair) for pair in itertools.combinations(ids, 2)]
-            values = [frozenset(), *(frozenset({c}) for c in ids), *pairs, frozenset(ids)]
+            every = frozenset(ids) - question.exclusive_ids
+            values = [frozenset(), *(frozenset({c}) for c in ids), *pairs, every]
+        values = [v for v in values if exclusive_clash(question, v) is None]  # the answers a user can give
     elif kind == "integer":
         near = [t for t in thresholds(kb) if question.min <= t <= question.max]
         values = sorted({question.min, question.max, *near})

@@ -15,7 +15,7 @@ from typing import Any
 
 from engine.errors import AnswerError
 from engine.load.conditions import UNKNOWN
-from engine.load.model import Question
+from engine.load.model import Choice, Question
 from engine.suggestions import suggest
 
 UNKNOWN_WORDS = {"unknown", "don't know", "dont know", "i don't know", "?"}
@@ -33,6 +33,9 @@ def allowed_text(question: Question) -> str:
         text = "one of " + ", ".join(question.choice_ids)
     elif kind == "multi_choice":
         text = "a list of any of " + ", ".join(question.choice_ids)
+        alone = [c for c in question.choice_ids if c in question.exclusive_ids]
+        if alone:
+            text += " (" + ", ".join(alone) + ": only on its own)"
     elif kind == "integer":
         text = f"a whole number from {question.min} to {question.max}"
     elif kind == "date":
@@ -69,11 +72,10 @@ def canonical_answer(question: Question, value: Any, reference: dt.datetime) -> 
         return value if cls is int and question.min <= value <= question.max else NOT_CANONICAL
     if kind == "multi_choice":
         ids = question.choice_id_set
-        return (
-            frozenset(value)
-            if cls is list and all(item.__class__ is str and item in ids for item in value)
-            else NOT_CANONICAL
-        )
+        if cls is not list or not all(item.__class__ is str and item in ids for item in value):
+            return NOT_CANONICAL
+        chosen = frozenset(value)
+        return NOT_CANONICAL if len(chosen) > 1 and chosen & question.exclusive_ids else chosen
     if cls is str and (len(value) == 10 if kind == "date" else len(value) == 16 and value[10] == "T"):
         try:
             parsed = dt.date.fromisoformat(value) if kind == "date" else dt.datetime.fromisoformat(value)
@@ -136,7 +138,29 @@ def _multi_choice(question: Question, value: Any) -> frozenset:
             hint = suggest(str(item), question.choice_ids) if isinstance(item, str) else None
             raise AnswerValueError(_error(question, item, "not one of the allowed choices", hint))
         chosen.append(item)
+    clash = exclusive_clash(question, chosen)
+    if clash is not None:
+        alone, others = clash
+        raise AnswerValueError(
+            _error(
+                question,
+                value,
+                f"“{alone.label}” cannot be ticked together with "
+                + " or ".join(f"“{c.label}”" for c in others)
+                + f": untick “{alone.label}” or the other choices",
+            )
+        )
     return frozenset(chosen)
+
+
+def exclusive_clash(question: Question, chosen: Any) -> tuple[Choice, tuple[Choice, ...]] | None:
+    """A choice that stands alone ("None known") ticked with others: that choice and the others
+    ticked; None when the ticks do not contradict each other."""
+    ticked = set(chosen)
+    if len(ticked) < 2 or not ticked & question.exclusive_ids:
+        return None
+    alone = next(c for c in question.choices if c.id in ticked and c.exclusive)
+    return alone, tuple(c for c in question.choices if c.id in ticked and c is not alone)
 
 
 def _integer(question: Question, value: Any) -> int:

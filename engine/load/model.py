@@ -289,6 +289,9 @@ class Choice(Strict):
 
     id: str = Field(pattern=SNAKE)
     label: str = Field(min_length=1)
+    # Of a multi_choice question: a choice that stands alone ("None known"): ticked with any
+    # other choice, the answer contradicts itself and is refused.
+    exclusive: bool = False
 
     @field_validator("id")
     @classmethod
@@ -326,6 +329,8 @@ class Question(Strict):
             raise ValueError("'past' is for date and datetime questions only")
         if self.choices and len({c.id for c in self.choices}) != len(self.choices):
             raise ValueError("choice ids must be unique within a question")
+        if self.type != "multi_choice" and any(c.exclusive for c in self.choices or []):
+            raise ValueError("'exclusive' is for the choices of multi_choice questions only")
         return self
 
     @cached_property
@@ -335,6 +340,11 @@ class Question(Strict):
     @cached_property
     def choice_id_set(self) -> frozenset[str]:
         return frozenset(self.choice_ids)
+
+    @cached_property
+    def exclusive_ids(self) -> frozenset[str]:
+        """The choices that stand alone (`exclusive: true`)."""
+        return frozenset(c.id for c in self.choices or [] if c.exclusive)
 
 
 class Conclusions(Strict):

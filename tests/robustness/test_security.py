@@ -214,7 +214,9 @@ def test_gunicorn_refuses_to_start_on_a_configuration_that_would_weaken_silently
 def test_markup_in_an_answer_is_escaped(client):
     client.post("/", data={"csrf_token": token(client), "jurisdiction": "baseline", "reference_date": "2026-03-01"})
     response = client.post(
-        "/step/1", data={"csrf_token": token(client), "question": "age_at_conduct", "answer": MARKUP}
+        "/step/1",
+        data={"csrf_token": token(client), "question": "age_at_conduct", "answer": MARKUP},
+        follow_redirects=True,
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 400

@@ -70,7 +70,15 @@ class User:
             data["answer"] = value
         if unknown:
             data["unknown"] = "unknown"
-        return self.client.post(path, data=data)
+        return self.rejected_shown(self.client.post(path, data=data), path)
+
+    def rejected_shown(self, response: TestResponse, path: str) -> TestResponse:
+        """A rejected form is sent back to its page's GET (303, post/redirect/get), which shows the
+        errors: follow it as a browser does. Any other answer is returned as it is."""
+        if response.status_code != 303:
+            return response
+        assert response.headers["Location"] == path, "a rejected form goes back to its own page"
+        return self.client.get(path)
 
     def page(self, path: str) -> str:
         response = self.client.get(path)

@@ -27,14 +27,17 @@ def test_starting_a_case_goes_to_the_first_question(user):
 
 def test_start_rejects_a_bad_date_and_an_unknown_profile(user):
     token = user.token()
-    response = user.client.post(
+    posted = user.client.post(
         "/", data={"csrf_token": token, "jurisdiction": "atlantis", "reference_date": "2026-13-40"}
     )
+    assert posted.status_code == 303, "post/redirect/get: Back never lands on a POST result"
+    response = user.rejected_shown(posted, "/")
     html = text_of(response)
     assert response.status_code == 400
     assert "There is a problem" in html
     assert "Not a valid choice" in html
     assert 'href="#reference_date"' in html
+    assert "There is a problem" not in text_of(user.client.get("/")), "the errors are shown once"
 
 
 def test_start_without_csrf_token_is_rejected(client):

@@ -5,23 +5,20 @@
   var summary = document.querySelector("[data-autofocus]");
   if (summary) { summary.focus(); }
 
-  // "I don't know" excludes the other answers (and the other way round).
-  var exclusive = document.querySelector("input[data-exclusive]");
-  if (exclusive) {
-    var others = Array.prototype.filter.call(
-      document.querySelectorAll("input[name='answer']"), function (el) { return el !== exclusive; });
-    exclusive.addEventListener("change", function () {
-      if (!exclusive.checked) { return; }
-      others.forEach(function (el) {
-        if (el.type === "checkbox" || el.type === "radio") { el.checked = false; } else { el.value = ""; }
+  // An exclusive answer ("I don't know", "None of these") excludes the other answers, and the
+  // other way round. The server refuses the contradiction anyway; this only saves a round trip.
+  var inputs = Array.prototype.slice.call(document.querySelectorAll("input[name='answer'], input[data-exclusive]"));
+  function ticks(el) { return el.type === "checkbox" || el.type === "radio"; }
+  inputs.forEach(function (el) {
+    el.addEventListener(ticks(el) ? "change" : "input", function () {
+      if (ticks(el) ? !el.checked : !el.value) { return; }
+      var alone = el.hasAttribute("data-exclusive");
+      inputs.forEach(function (other) {
+        if (other === el || !(alone || other.hasAttribute("data-exclusive"))) { return; }
+        if (ticks(other)) { other.checked = false; } else { other.value = ""; }
       });
     });
-    others.forEach(function (el) {
-      el.addEventListener(el.type === "checkbox" ? "change" : "input", function () {
-        if ((el.type === "checkbox" && el.checked) || (el.type !== "checkbox" && el.value)) { exclusive.checked = false; }
-      });
-    });
-  }
+  });
 
   // A print button on the decision record.
   var print = document.querySelector("[data-print]");
