@@ -4,6 +4,7 @@ pathway check                      validate knowledge/ and list every problem; t
 pathway translations [LANG]        what is translated; stubs for what is missing; fill in source hashes
 pathway assess CASE [--json]       explained recommendation for a case file
 pathway tree CASE [--svg FILE]     the case's decision tree as text, and as SVG (as on the web page)
+pathway bench-card CASE [--hearing H]   the bench card of the case's hearing, as text
 pathway interview                  ask only the questions that matter, one at a time
 pathway batch CASES [--compare ID] [--set p=v]   many case files at once, or under two laws
 pathway bench                      benchmark figures (see docs/performance.md)
@@ -29,6 +30,7 @@ from engine.load.answers import AnswerValueError, allowed_text, parse_answer
 from engine.load.knowledge_base import KnowledgeBase
 from engine.load.loader import load_knowledge, read_knowledge
 from engine.load.model import INTERNATIONAL_PROFILE, Question
+from engine.render import bench_card as bench_cards
 from engine.render import decision_tree
 from engine.render.report import DISCLAIMER, to_data, to_text
 from engine.run.session import (
@@ -288,6 +290,25 @@ def tree(case: Path, svg_file: Path | None, jurisdiction: str | None, knowledge_
         click.echo(_("The SVG cannot be written to {path}: {why}.").format(path=svg_file, why=err.strerror), err=True)
         sys.exit(EXIT_BAD_INPUT)
     click.echo(_("Diagram written to {path}.").format(path=svg_file), err=True)
+
+
+@main.command("bench-card")
+@click.argument("case", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--hearing", default=None, help=_("Hearing id (overrides the case file's), e.g. detention_hearing."))
+@click.option("--jurisdiction", default=None, help=_("Jurisdiction profile id (overrides the case file)."))
+@knowledge_option
+def bench_card(case: Path, hearing: str | None, jurisdiction: str | None, knowledge_dir: Path | None) -> None:
+    """The bench card of the case's hearing as text: the test condition by condition, the time limits,
+    what is prohibited, the child-friendly procedure and the sources (the web app prints it as a PDF)."""
+    kb = _load(knowledge_dir)
+    parsed = _read_case(kb, case, jurisdiction)
+    hearing = hearing or parsed.hearing
+    if hearing is not None and hearing not in kb.hearings:
+        known = ", ".join(kb.hearings)
+        click.echo(_("Unknown hearing '{hearing}' (known: {known}).").format(hearing=hearing, known=known), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    result = assess_typed(kb, parsed.answers, parsed.jurisdiction, parsed.reference, "experta", hearing)
+    click.echo(bench_cards.to_text(bench_cards.bench_card(result)), nl=False)
 
 
 def _describe(question: Question, number: int) -> list[str]:

@@ -23,7 +23,21 @@ from engine import load_knowledge
 from engine.i18n import format_day, format_moment
 from engine.run.explanation import source_views
 
-from . import api, busy, errors, interview, language, policy, records, result, security, teaching, texts, words
+from . import (
+    api,
+    bench_card,
+    busy,
+    errors,
+    interview,
+    language,
+    policy,
+    records,
+    result,
+    security,
+    teaching,
+    texts,
+    words,
+)
 from .config import ConfigError, build_config
 
 __all__ = ["ConfigError", "create_app"]
@@ -56,6 +70,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(interview.bp)
     app.register_blueprint(result.bp)
     app.register_blueprint(records.bp)
+    app.register_blueprint(bench_card.bp)
     app.register_blueprint(errors.bp)
     app.register_blueprint(teaching.bp)
     app.register_blueprint(policy.bp)

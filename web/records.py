@@ -62,7 +62,7 @@ def app_version() -> str:
         return "unknown"
 
 
-def _download(body: str | bytes, filename: str, mimetype: str) -> Response:
+def download(body: str | bytes, filename: str, mimetype: str) -> Response:
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -134,7 +134,7 @@ def record_pdf(case: Case) -> Any:
             "Use the print view of the record and your browser's print command instead."
         )
         return Response(message, status=503, mimetype="text/plain")
-    return _download(pdf, name, "application/pdf")
+    return download(pdf, name, "application/pdf")
 
 
 class PdfUnavailableError(RuntimeError):
@@ -264,7 +264,7 @@ def saved_case(case: Case) -> dict[str, Any]:
 def download_letter(case: Case) -> Response:
     """The referral letter to child-protection services as a DOCX file."""
     mimetype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    return _download(referral_letter(case), f"referral-letter-{case.reference.date().isoformat()}.docx", mimetype)
+    return download(referral_letter(case), f"referral-letter-{case.reference.date().isoformat()}.docx", mimetype)
 
 
 @bp.route("/record/download")
@@ -273,7 +273,7 @@ def download_record(case: Case) -> Response:
     """The decision record as a JSON file (its case part can be loaded again)."""
     day = case.reference.date().isoformat()
     body = json.dumps(record_data(case), indent=2, ensure_ascii=False, default=str)
-    return _download(body, f"pathway-record-{day}.json", "application/json")
+    return download(body, f"pathway-record-{day}.json", "application/json")
 
 
 # --- the referral letter -------------------------------------------------------------------------
@@ -349,7 +349,7 @@ def download_case(case: Case) -> Response:
         saved_case(case), sort_keys=False, allow_unicode=True
     )
     name = f"pathway-case-{case.reference.date().isoformat()}.yaml"
-    return _download(body, name, "application/x-yaml")
+    return download(body, name, "application/x-yaml")
 
 
 def too_large_to_resume(error: CaseTooLargeError) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 from engine.errors import KnowledgeError, Problem
 from engine.load.conditions import parse_condition
 from engine.load.entries import entries_of, validate_entry
-from engine.load.hearings import Hearing, unknown_points
+from engine.load.hearings import Hearing, reference_problems, unknown_points
 from engine.load.knowledge_base import KnowledgeBase, Located, Rule, ScenarioEntry
 from engine.load.model import (
     DecisionPoint,
@@ -164,6 +164,8 @@ class _Reader:
                 self.problems.append(
                     Problem(file, line, hearing.id, "decision_points", f"unknown decision point '{point}'")
                 )
+            for where, message in reference_problems(hearing, self.kb.rules, self.kb.measures):
+                self.problems.append(Problem(file, line, hearing.id, where, message))
 
     def load_routes(self) -> None:
         # Routes are optional: without them a result has no headline.

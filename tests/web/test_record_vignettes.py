@@ -73,13 +73,14 @@ def vignettes(app: Flask):
     return [entry.scenario for entry in kb.scenarios if entry.scenario.vignette]
 
 
-def record_pdf(app: Flask, scenario) -> bytes:
+def resumed(app: Flask, scenario, hearing: str | None = None) -> User:
+    """A user who loaded the vignette's case file (with a typical record) on the resume page."""
     kb = app.extensions["pathway_kb"]
     typed, errors = parse_answers(kb.questions, scenario.answers, scenario.reference_date)
     assert not errors
-    assessment = assess_typed(kb, typed, scenario.jurisdiction, scenario.reference_date)
+    assessment = assess_typed(kb, typed, scenario.jurisdiction, scenario.reference_date, hearing=hearing)
     data = case_data(
-        typed, scenario.jurisdiction, scenario.reference_date, kb.version, record=typical_record(assessment)
+        typed, scenario.jurisdiction, scenario.reference_date, kb.version, hearing, typical_record(assessment)
     )
     user = User(browser_client(app))
     response = user.client.post(
@@ -91,7 +92,11 @@ def record_pdf(app: Flask, scenario) -> bytes:
         content_type="multipart/form-data",
     )
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
-    pdf = user.client.get("/record/pdf")
+    return user
+
+
+def record_pdf(app: Flask, scenario) -> bytes:
+    pdf = resumed(app, scenario).client.get("/record/pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     return pdf.data
 
