@@ -24,6 +24,7 @@ from engine.load.conditions import OP_WORDS, UNKNOWN, All, AnyOf, Atom, Conditio
 from engine.load.hearings import Hearing
 from engine.load.model import STRENGTHS, Question
 from engine.load.validate import applies
+from engine.run.deadlines import deadline_words
 from engine.run.explanation import MeasureOutcome, SourceView, source_views
 from engine.run.program import Program
 from engine.run.session import Assessment
@@ -86,14 +87,17 @@ class TestCard:
 
 @dataclass(frozen=True)
 class DeadlineLine:
-    """A time limit of the hearing: the measure, what it counts from, and when it falls due."""
+    """A time limit of the hearing: the measure, what it counts from, and its state (engine/run/deadlines.py)."""
 
     measure: MeasureOutcome
     counts_from: str  # the question whose answer starts the clock
-    start: dt.datetime | None  # None: that question is not answered
-    due: dt.datetime | None
-    exceeded: bool
     limit: str  # the profile's limit, in words
+    state: str | None  # met | open | exceeded; None: what it counts from is not answered
+    words: str  # the state in plain words (due when, met when, exceeded by how much)
+
+    @property
+    def exceeded(self) -> bool:
+        return self.state == "exceeded"
 
 
 @dataclass(frozen=True)
@@ -322,20 +326,17 @@ def _deadlines(program: Program, assessment: Assessment, in_scope: Callable[[str
         if spec is None or m.kind == "prohibit" or not in_scope(m.decision_point):
             continue
         amount = program.values.get(spec.param)
-        limit = f"{amount} {spec.unit}" if amount is not None else _("no limit in this profile")
-        start = assessment.answers.get(spec.from_)
-        known = m.deadline is not None and start is not UNKNOWN
+        limit = f"{amount} {_(spec.unit)}" if amount is not None else _("no limit in this profile")
+        found = m.deadline
+        start = found.from_question if found is not None else spec.counts_from[0]
+        words = deadline_words(found) if found is not None else _("start not known")
         lines.append(
-            DeadlineLine(
-                m,
-                kb.questions[spec.from_].text,
-                m.deadline.start if known else None,
-                m.deadline.due if known else None,
-                bool(known and m.deadline.exceeded),
-                limit,
-            )
+            DeadlineLine(m, kb.questions[start].text, limit, found.state if found is not None else None, words)
         )
-    lines.sort(key=lambda line: (not line.exceeded, line.due is None, line.due or dt.datetime.max))
+    order = {"exceeded": 0, "open": 1, None: 2, "met": 3}
+    lines.sort(
+        key=lambda line: (order[line.state], line.measure.deadline.due if line.measure.deadline else dt.datetime.max)
+    )
     return tuple(lines)
 
 
@@ -414,15 +415,8 @@ def to_text(card: BenchCard) -> str:
     if card.deadlines:
         lines.append(_("Time limits"))
         for line in card.deadlines:
-            due = line.due.strftime("%Y-%m-%d %H:%M") if line.due else _("not known")
-            lines.append(
-                f"  {line.measure.title}: {line.limit} "
-                + _("from")
-                + f" “{line.counts_from}” — "
-                + _("due")
-                + f" {due}"
-                + (" — " + _("time limit exceeded") if line.exceeded else "")
-            )
+            counted = _("%(limit)s from “%(start)s”") % {"limit": line.limit, "start": line.counts_from}
+            lines.append(f"  {line.measure.title}: {counted} — {line.words}")
         lines.append("")
     if card.prohibited:
         lines.append(_("Prohibited or advised against"))

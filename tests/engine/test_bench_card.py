@@ -54,7 +54,7 @@ def test_the_detention_test_of_v8_fails_on_the_missing_conditions_and_says_on_wh
     # the deadlines say what they count from, soonest first
     first = card.deadlines[0]
     assert first.measure.id == "appearance_before_judge" and first.counts_from == kb.questions["arrest_datetime"].text
-    assert first.limit == "24 hours" and first.due.isoformat() == "2026-03-01T18:00:00"
+    assert first.limit == "24 hours" and first.state == "open" and "2026-03-01 18:00" in first.words
     assert {m.id for m in card.prohibited} >= {"pretrial_detention", "placement_in_adult_facility"}
     assert [i.measure for i in card.checklist] == kb.hearings["detention_hearing"].checklist
     text = to_text(card)
