@@ -18,7 +18,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from engine.i18n import _
+from engine.i18n import N_, _
 from engine.load.answers import answer_text
 from engine.load.conditions import OP_WORDS, UNKNOWN, All, AnyOf, Atom, Condition, Const, Not, atoms, evaluate
 from engine.load.hearings import Hearing
@@ -31,7 +31,12 @@ from engine.run.session import Assessment
 
 MET, NOT_MET, NOT_KNOWN = "met", "not_met", "not_known"
 NOT_IN_QUESTION = "not_in_question"  # the test's premise does not hold: the measure is not sought
-STATE_WORDS = {MET: "met", NOT_MET: "not met", NOT_KNOWN: "not known", NOT_IN_QUESTION: "not in question"}
+STATE_WORDS = {
+    MET: N_("met"),
+    NOT_MET: N_("not met"),
+    NOT_KNOWN: N_("not known"),
+    NOT_IN_QUESTION: N_("not in question"),
+}
 
 
 @dataclass(frozen=True)
