@@ -28,6 +28,7 @@ from .busy import expensive
 from .case import Case, knowledge, on_engine_thread
 from .forms import ActionForm, NoteForm
 from .interview import with_case
+from .texts import page_language
 
 bp = Blueprint("result", __name__, url_prefix="/result")
 KINDS = ("require", "prohibit", "recommend", "flag")
@@ -49,7 +50,7 @@ def summary_context(kb: KnowledgeBase, assessment: Assessment) -> dict[str, Any]
 
 def result_context(kb: KnowledgeBase, case: Case, assessment: Assessment) -> dict[str, Any]:
     """Everything the result page and the print record show, computed by the engine."""
-    tree = build_tree(kb, assessment)
+    tree = build_tree(kb, assessment, page_language())
     drawn = render_drawings(tree)
     judgement_other = [n for n in kb.not_encoded if n not in assessment.not_encoded]
     steps = {step.rule_id: step for step in assessment.trace}
@@ -102,7 +103,7 @@ def show(case: Case) -> str:
 def tree_svg(case: Case) -> Response:
     """The decision tree alone, as an SVG file (404 when Graphviz is not installed)."""
     kb = knowledge()
-    svg = render_svg(build_tree(kb, case.assess()))
+    svg = render_svg(build_tree(kb, case.assess(), page_language()))
     if svg is None:
         if dot_installed():
             return Response(gettext("Graphviz failed on this server."), status=503, mimetype="text/plain")

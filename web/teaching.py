@@ -31,6 +31,7 @@ from .case import Case, knowledge, load_case, on_engine_thread, save_case
 from .forms import ActionForm, form_value, read_answer, submitted_value
 from .knowledge_cache import cached
 from .result import KINDS, summary_context
+from .texts import kt
 
 bp = Blueprint("teaching", __name__)
 NUMBER = re.compile(r"^[0-9]{1,6}$")
@@ -368,8 +369,8 @@ def what_if_question(source: CaseSource, number: int) -> Any:
         question=item,
         current=case.answers.get(question_id),
         shown=shown,
-        choice_items=[(c.id, c.label, None) for c in item.choices or []],
-        check_items=[(c.id, c.label, c.exclusive) for c in item.choices or []],
+        choice_items=[(c.id, kt("questions", item.id, f"choices.{c.id}"), None) for c in item.choices or []],
+        check_items=[(c.id, kt("questions", item.id, f"choices.{c.id}"), c.exclusive) for c in item.choices or []],
         problem=problem,
         before=before,
         after=after,

@@ -37,6 +37,7 @@ from engine.i18n import N_, _, format_moment, ngettext
 from engine.load.answers import answer_text
 from engine.load.knowledge_base import KnowledgeBase
 from engine.render.labels import one_line, wrap_label
+from engine.render.texts import Texts
 from engine.run.session import Assessment
 
 if TYPE_CHECKING:
@@ -101,14 +102,17 @@ class TreeNode:
         return list(seen.values())
 
 
-def build_tree(kb: KnowledgeBase, assessment: Assessment) -> TreeNode:
-    """The tree of decision points, answers, rules and measures for this assessment."""
+def build_tree(kb: KnowledgeBase, assessment: Assessment, lang: str | None = None) -> TreeNode:
+    """The tree of decision points, answers, rules and measures for this assessment; the knowledge
+    texts in `lang` (default: the current language; English where not translated)."""
+    text = Texts(kb, lang)
+
     profile = kb.jurisdictions[assessment.jurisdiction]
     root = TreeNode(
         "case",
         "case",
         _("This case"),
-        f"{profile.name} · {format_moment(assessment.reference)}",
+        f"{text('jurisdictions', profile.id, 'name')} · {format_moment(assessment.reference)}",
     )
     fired = {step.rule_id: step for step in assessment.trace}
     points_with_content = {q.decision_point for q in kb.questions.values()} | {
@@ -125,7 +129,12 @@ def build_tree(kb: KnowledgeBase, assessment: Assessment) -> TreeNode:
         visited = bool(answered) or applied
         status = "applied" if applied else "examined" if visited else "not_reached"
         node = TreeNode(
-            f"dp-{dp.id}", "decision_point", f"{dp.id} {dp.title}", dp.summary or "", on_path=visited, status=status
+            f"dp-{dp.id}",
+            "decision_point",
+            f"{dp.id} {text('decision_points', dp.id, 'title')}",
+            text("decision_points", dp.id, "summary"),
+            on_path=visited,
+            status=status,
         )
         root.children.append(node)
         if not visited:
@@ -136,8 +145,8 @@ def build_tree(kb: KnowledgeBase, assessment: Assessment) -> TreeNode:
                 TreeNode(
                     f"q-{qid}",
                     "answer",
-                    question.text,
-                    answer_text(question, assessment.answers[qid]),
+                    text("questions", qid, "text"),
+                    answer_text(question, assessment.answers[qid], text.choice_labels(question)),
                     on_path=qid not in assessment.unused_answers,
                 )
             )
@@ -145,16 +154,16 @@ def build_tree(kb: KnowledgeBase, assessment: Assessment) -> TreeNode:
         for rule in sorted(rules, key=lambda r: r.order):
             step = fired.get(rule.id)
             if step is None:
-                not_applied.append(f"{rule.id} {rule.spec.title}")
+                not_applied.append(f"{rule.id} {text('rules', rule.id, 'title')}")
                 continue
-            rule_node = TreeNode(f"r-{rule.id}", "rule", f"{rule.id} {rule.spec.title}", "applied")
+            rule_node = TreeNode(f"r-{rule.id}", "rule", f"{rule.id} {text('rules', rule.id, 'title')}", "applied")
             rule_node.uses = [f"q-{use.id}" for use in step.facts if use.id in assessment.answers]
             for kind, measure_id in step.conclusions:
                 rule_node.children.append(
                     TreeNode(
                         f"m-{kind}-{measure_id}",
                         "measure",
-                        kb.measures[measure_id].title,
+                        text("measures", measure_id, "title"),
                         _(KIND_WORDS[kind]),
                         measure_kind=kind,
                     )

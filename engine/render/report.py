@@ -6,9 +6,10 @@ import textwrap
 from typing import Any
 
 from engine.i18n import N_, _
-from engine.load.answers import answer_to_data
+from engine.load.answers import answer_text, answer_to_data
 from engine.load.knowledge_base import KnowledgeBase
 from engine.load.model import INTERNATIONAL_PROFILE
+from engine.render.texts import Texts
 from engine.run.deadlines import Deadline, deadline_words, moment_text
 from engine.run.explanation import MeasureOutcome, SourceView
 from engine.run.session import Assessment
@@ -45,10 +46,10 @@ def comparison_note(assessment: Assessment, kb: KnowledgeBase) -> str:
     return _(NATIONAL_COMPARISON).format(name=kb.jurisdictions[assessment.jurisdiction].name)
 
 
-def _source_data(view: SourceView) -> dict[str, Any]:
+def _source_data(view: SourceView, texts: Texts) -> dict[str, Any]:
     return {
         "id": view.id,
-        "title": view.title,
+        "title": texts("sources", view.id, "title"),
         "pinpoint": view.pinpoint,
         "binding_force": view.binding_force,
         "force": view.force,
@@ -106,37 +107,41 @@ def deadline_data(deadline: Deadline) -> dict[str, Any]:
     }
 
 
-def _measure_data(measure: MeasureOutcome) -> dict[str, Any]:
+def _measure_data(measure: MeasureOutcome, texts: Texts) -> dict[str, Any]:
     deadline = measure.deadline
     return {
         "id": measure.id,
         "kind": measure.kind,
-        "title": measure.title,
-        "description": measure.description,
+        "title": texts("measures", measure.id, "title"),
+        "description": texts("measures", measure.id, "description") or None,
         "decision_point": measure.decision_point,
         "tags": list(measure.tags),
         "rules": measure.rules,
         "strength": strength_data(measure),
-        "sources": [_source_data(s) for s in measure.sources],
+        "sources": [_source_data(s, texts) for s in measure.sources],
         "deadline": None if deadline is None else deadline_data(deadline),
     }
 
 
-def to_data(assessment: Assessment) -> dict[str, Any]:
-    """The machine-readable form (`pathway assess --json`)."""
-    return {
+def to_data(assessment: Assessment, lang: str | None = None) -> dict[str, Any]:
+    """The machine-readable form (`pathway assess --json`): the knowledge texts in `lang` (default:
+    the current language), those without a current translation in English, listed under
+    `in_english` ("kind:id.field")."""
+    texts = Texts(assessment.program.kb, lang)
+    data = {
         "disclaimer": _(DISCLAIMER),
+        "language": texts.lang,
         "jurisdiction": assessment.jurisdiction,
         "international_reference": assessment.jurisdiction == INTERNATIONAL_PROFILE,
         "reference_date": assessment.reference.isoformat(timespec="minutes"),
         "knowledge_version": assessment.knowledge_version,
         "complete": assessment.complete,
         "answers": {k: answer_to_data(v) for k, v in assessment.answers.items()},
-        "measures": [_measure_data(m) for m in assessment.measures],
+        "measures": [_measure_data(m, texts) for m in assessment.measures],
         "trace": [
             {
                 "rule": step.rule_id,
-                "title": step.title,
+                "title": texts("rules", step.rule_id, "title"),
                 "decision_point": step.decision_point,
                 "stratum": step.stratum,
                 "facts": {use.id: answer_to_data(use.value) for use in step.facts},
@@ -145,7 +150,7 @@ def to_data(assessment: Assessment) -> dict[str, Any]:
                 ],
                 "sets": step.sets,
                 "concludes": [{"kind": k, "measure": m} for k, m in step.conclusions],
-                "sources": [_source_data(s) for s in step.sources],
+                "sources": [_source_data(s, texts) for s in step.sources],
             }
             for step in assessment.trace
         ],
@@ -154,12 +159,17 @@ def to_data(assessment: Assessment) -> dict[str, Any]:
             for use, rules in assessment.gaps
         ],
         "open_questions": [
-            {"id": q.question.id, "text": q.question.text, "waiting_rules": q.waiting_rules}
+            {"id": q.question.id, "text": texts("questions", q.question.id, "text"), "waiting_rules": q.waiting_rules}
             for q in assessment.open_questions
         ],
         "answers_no_longer_relevant": assessment.unused_answers,
-        "left_to_judgement": [{"id": n.id, "title": n.title, "why": n.why} for n in assessment.not_encoded],
+        "left_to_judgement": [
+            {"id": n.id, "title": texts("not_encoded", n.id, "title"), "why": texts("not_encoded", n.id, "why")}
+            for n in assessment.not_encoded
+        ],
     }
+    data["in_english"] = list(texts.english)
+    return data
 
 
 def _paragraph(text: str, indent: str) -> str:
@@ -176,24 +186,28 @@ def quote_lines(view: SourceView, indent: str) -> list[str]:
     return [_paragraph(f"“{view.quote}”", indent)] if view.quote else []
 
 
-def _sources_cited(assessment: Assessment, kb: KnowledgeBase) -> list[str]:
+def _sources_cited(assessment: Assessment, kb: KnowledgeBase, texts: Texts) -> list[str]:
     """Every source the measures cite, with its official symbol and stable link where known."""
     ids = dict.fromkeys(view.id for m in assessment.measures for view in m.sources)
     lines = []
     for source_id in ids:
         source = kb.sources[source_id]
         where = " · ".join(part for part in (source.symbol or source.citation, source.url) if part)
-        lines.append(f"  - {source_id}: {source.title}" + (f" — {where}" if where else ""))
+        title = texts("sources", source_id, "title")
+        lines.append(f"  - {source_id}: {title}" + (f" — {where}" if where else ""))
     return lines
 
 
-def to_text(assessment: Assessment, kb: KnowledgeBase) -> str:
-    """The explained recommendation as plain text (CLI)."""
+def to_text(assessment: Assessment, kb: KnowledgeBase, lang: str | None = None) -> str:
+    """The explained recommendation as plain text (CLI): the knowledge texts in `lang` (default: the
+    current language), English where there is no current translation (counted at the end). Quoted
+    words stay as read (English)."""
+    texts = Texts(kb, lang)
     profile = kb.jurisdictions[assessment.jurisdiction]
     out = [_paragraph(_(DISCLAIMER), ""), ""]
     out.append(
         _("Jurisdiction: {name} ({id}) · reference date {date} · knowledge version {version}").format(
-            name=profile.name,
+            name=texts("jurisdictions", profile.id, "name"),
             id=profile.id,
             date=assessment.reference.strftime("%Y-%m-%d %H:%M"),
             version=assessment.knowledge_version,
@@ -210,7 +224,7 @@ def to_text(assessment: Assessment, kb: KnowledgeBase) -> str:
             continue
         out += ["", f"{heading.upper()}"]
         for m in measures:
-            line = f"  - {m.title}"
+            line = f"  - {texts('measures', m.id, 'title')}"
             if m.deadline:
                 line += f" ({deadline_words(m.deadline)})"
             out.append(line + f"  [{m.strength_words}]")
@@ -219,7 +233,7 @@ def to_text(assessment: Assessment, kb: KnowledgeBase) -> str:
                 out.append(_paragraph(_("Why still listed as a prohibition: {reason}").format(reason=reason), "      "))
             if m.deadline:
                 counted = _("Counted from: {question} ({start}); limit {amount} {unit} ({parameter}).").format(
-                    question=kb.questions[m.deadline.from_question].text,
+                    question=texts("questions", m.deadline.from_question, "text"),
                     start=moment_text(m.deadline.start),
                     amount=m.deadline.amount,
                     unit=_(m.deadline.unit),
@@ -233,13 +247,13 @@ def to_text(assessment: Assessment, kb: KnowledgeBase) -> str:
             for view in m.sources:
                 out.append("      " + source_line(view))
                 out += quote_lines(view, "          ")
-    cited = _sources_cited(assessment, kb)
+    cited = _sources_cited(assessment, kb, texts)
     if cited:
         out += ["", _("SOURCES CITED (official symbol and link)"), *cited]
     if assessment.gaps:
         out += ["", _("NATIONAL LAW AND THE INTERNATIONAL STANDARD DIFFER")]
         for use, rules in assessment.gaps:
-            title = kb.parameters[use.id].title
+            title = texts("parameters", use.id, "title")
             out.append(
                 f"  - {title}: "
                 + _("national {n}, international {i} (rules {r})").format(
@@ -248,14 +262,29 @@ def to_text(assessment: Assessment, kb: KnowledgeBase) -> str:
             )
     out += ["", _("WHY (rules applied, in order)")]
     for step in assessment.trace:
-        out.append(f"  {step.rule_id} [{step.decision_point}] {step.title}")
+        out.append(f"  {step.rule_id} [{step.decision_point}] {texts('rules', step.rule_id, 'title')}")
         for use in step.facts:
-            out.append(f"      {use.id} = {use.text}")
-        out.append(_paragraph(step.explanation, "      "))
+            out.append(f"      {use.id} = {_fact_text(kb, use, texts)}")
+        out.append(_paragraph(texts("rules", step.rule_id, "explanation"), "      "))
     if assessment.open_questions:
         out += ["", _("STILL UNANSWERED (the result may change)")]
-        out += [f"  - {q.question.id}: {q.question.text}" for q in assessment.open_questions]
+        out += [f"  - {q.question.id}: {texts('questions', q.question.id, 'text')}" for q in assessment.open_questions]
     if assessment.not_encoded:
         out += ["", _("LEFT TO THE DECISION-MAKER'S JUDGEMENT (not encoded)")]
-        out += [f"  - {n.title}" for n in assessment.not_encoded]
+        out += [f"  - {texts('not_encoded', n.id, 'title')}" for n in assessment.not_encoded]
+    if texts.english:
+        out += [
+            "",
+            _("{n} knowledge text(s) shown in English: no current translation in '{lang}'.").format(
+                n=len(texts.english), lang=texts.lang
+            ),
+        ]
     return "\n".join(out)
+
+
+def _fact_text(kb: KnowledgeBase, use, texts: Texts) -> str:
+    """An answer a rule read, with the choice labels in the render's language."""
+    if use.derived or use.id not in kb.questions or use.value is None:
+        return use.text
+    question = kb.questions[use.id]
+    return answer_text(question, use.value, texts.choice_labels(question))

@@ -259,3 +259,50 @@ def test_an_english_page_is_unchanged(french_app) -> None:
     html = question_page(french_app, "en", "conduct")
     heading = re.search(r'<h1 class="fieldset__heading">(.*?)</h1>', html, re.S).group(1)
     assert heading == "What conduct?" and "kt-marker" not in html
+
+
+def test_the_report_the_json_and_the_tree_take_a_language(tmp_path: Path) -> None:
+    """The engine's renders look the texts up in the language asked for; the JSON lists the texts
+    given in English for want of a translation, and the English render is unchanged."""
+    import datetime as dt
+
+    from engine.load.answers import parse_answers
+    from engine.render.decision_tree import build_tree
+    from engine.render.report import to_data, to_text
+    from engine.run.session import assess_typed
+
+    root = small_copy_with(tmp_path)
+    french_conduct(root)
+    kb, _ = read_knowledge(root)
+    write(
+        root,
+        "fr",
+        "measures",
+        "measures:\n  - id: no_criminal_proceedings\n"
+        f'    source_hash: "{source_hash(english_texts(kb.measures["no_criminal_proceedings"], "measures"))}"\n'
+        '    status: unreviewed\n    title: "Pas de poursuites pénales"\n',
+    )
+    kb, problems = read_knowledge(root)
+    assert problems == []
+    now = dt.datetime(2026, 3, 1, 12, 0)
+    typed, errors = parse_answers(kb.questions, {"age_at_conduct": 10}, now)
+    assert not errors
+    assessment = assess_typed(kb, dict(typed), "baseline", now)
+
+    data = to_data(assessment, "fr")
+    titles = {m["id"]: m["title"] for m in data["measures"]}
+    assert titles["no_criminal_proceedings"] == "Pas de poursuites pénales"
+    assert titles["child_protection_referral"] == "Refer to child protection"
+    assert "measures:child_protection_referral.title" in data["in_english"]
+    assert "measures:no_criminal_proceedings.title" not in data["in_english"]
+    assert data["language"] == "fr" and to_data(assessment)["in_english"] == []
+
+    assert "  - Pas de poursuites pénales" in to_text(assessment, kb, "fr")
+    assert "  - No criminal proceedings" in to_text(assessment, kb)
+
+    def measure_labels(tree) -> set[str]:
+        return {m.label for point in tree.children for m in point.measures()}
+
+    assert "Pas de poursuites pénales" in measure_labels(build_tree(kb, assessment, "fr"))
+    assert "No criminal proceedings" not in measure_labels(build_tree(kb, assessment, "fr"))
+    assert "No criminal proceedings" in measure_labels(build_tree(kb, assessment))

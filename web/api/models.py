@@ -248,6 +248,7 @@ class AssessmentOut(_Model):
     """The explained recommendation: measures with their rules and sources, the trace, what is still open."""
 
     disclaimer: str
+    language: str = Field(description="The language of the knowledge texts (titles, explanations, questions).")
     jurisdiction: str
     international_reference: bool = Field(
         description="True under the international reference profile: the values compared are recommended, not national law."
@@ -262,6 +263,9 @@ class AssessmentOut(_Model):
     open_questions: list[OpenQuestionOut]
     answers_no_longer_relevant: list[str]
     left_to_judgement: list[JudgementOut]
+    in_english: list[str] = Field(
+        description='The knowledge texts given in English for want of a current translation ("kind:id.field").'
+    )
 
 
 # --- knowledge ----------------------------------------------------------------------------------
