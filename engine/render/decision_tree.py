@@ -61,6 +61,7 @@ FONT_SIZE = 14  # points in the SVG; drawn at 1 point = 1 CSS pixel by `inline_s
 LABEL_WIDTH = 24  # characters of a wrapped label line
 LINE_WIDTH = 40  # characters of a collapsed branch (one line)
 NARROW_LINE_WIDTH = 30  # the same in an overview drawn again narrower
+MIN_LABEL_CHARS = 12  # of a stage's name on a branch line, however long its status reads
 ROW = 2  # answers or rule cards side by side at most; more go on the next row
 MAX_WIDTH = 640  # points: wider drawings are drawn again in one column (see render_drawings)
 WHOLE_TREE_LIMIT = 30  # nodes: a larger tree is drawn as an overview and one graph per stage
@@ -476,7 +477,8 @@ def _rules_not_applied(node: TreeNode) -> str:
 
 def _branch_line(dp: TreeNode, width: int = LINE_WIDTH) -> str:
     status = f" — {_(STATUS_WORDS[dp.status])}"
-    return one_line(dp.label, width - len(status)) + status
+    # A status in a language with longer words still leaves the stage a few characters of its name.
+    return one_line(dp.label, max(width - len(status), MIN_LABEL_CHARS)) + status
 
 
 def _case_node(graph: graphviz.Digraph, tree: TreeNode, ids: _Ids) -> str:

@@ -17,4 +17,6 @@ def one_line(text: str, width: int) -> str:
     text = " ".join(text.split())
     if len(text) <= width:
         return text
+    if width < 2:  # no room for a word: the mark of a cut alone
+        return "…"
     return textwrap.shorten(text, width=width - 1, placeholder="") + "…"

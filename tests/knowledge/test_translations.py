@@ -306,3 +306,30 @@ def test_the_report_the_json_and_the_tree_take_a_language(tmp_path: Path) -> Non
     assert "Pas de poursuites pénales" in measure_labels(build_tree(kb, assessment, "fr"))
     assert "No criminal proceedings" not in measure_labels(build_tree(kb, assessment, "fr"))
     assert "No criminal proceedings" in measure_labels(build_tree(kb, assessment))
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_a_result_page_reads_in_its_language(language: str) -> None:
+    """The real knowledge: a vignette loaded in the trainer and its result page asked in French or
+    Arabic shows the route's headline from the translation files, the English that stands in for
+    an explanation not yet translated marked as English, and a large tree drawn without error
+    (a long status word in the page's language leaves the stage name a few characters)."""
+    import yaml
+
+    from engine.load.translations import SOURCE_LANGUAGE
+
+    app = create_app({"SECRET_KEY": "test-secret", "TESTING": True, "LANGUAGES": ["en", language]})
+    kb = app.extensions["pathway_kb"]
+    number = next(n for n, e in enumerate(kb.scenarios, 1) if e.scenario.vignette == "V8")
+    client = browser_client(app)
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
+    loaded = client.post(f"/scenarios/{number}", data={"csrf_token": token(client, f"/scenarios/{number}")})
+    assert loaded.status_code == 302
+    page = client.get("/result")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    routes = yaml.safe_load((kb.root / "translations" / language / "routes.yaml").read_text(encoding="utf-8"))
+    headline = re.search(r'<h1 class="heading-xl headline__route" id="headline-title">(.*?) <span', html, re.S)
+    assert headline and headline.group(1) in {r["headline"] for r in routes["routes"]}
+    assert 'class="tag tag--grey kt-marker kt-marker--english"' in html  # explanations are not translated yet
+    assert kb.text("rules", "R-PTD-01", "explanation", language).lang == SOURCE_LANGUAGE
