@@ -222,10 +222,12 @@ def _interface_translation_problems() -> list[str]:
     return problems
 
 
-def _read_case(kb: KnowledgeBase, case: Path, jurisdiction: str | None) -> ParsedCase:
+def _read_case(
+    kb: KnowledgeBase, case: Path, jurisdiction: str | None, reference: dt.datetime | None = None
+) -> ParsedCase:
     """The case file, or every problem with it on standard error and exit status 2."""
     try:
-        return read_case_file(kb, case, jurisdiction)
+        return read_case_file(kb, case, jurisdiction, reference)
     except CaseFileError as err:
         click.echo(_("The case file cannot be assessed:"), err=True)
         for problem in err.problems:
@@ -237,12 +239,59 @@ def _read_case(kb: KnowledgeBase, case: Path, jurisdiction: str | None) -> Parse
 @click.argument("case", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.option("--jurisdiction", default=None, help=_("Jurisdiction profile id (overrides the case file)."))
+@click.option(
+    "--date",
+    "reference",
+    metavar="now|YYYY-MM-DD[THH:MM]",
+    callback=lambda ctx, param, value: _reference_option(ctx, param, value, allow_now=True),
+    default=None,
+    help=_(
+        "Assess the case at this moment instead of the file's reference date: 'now' (a case resumed as "
+        "it moves on) or a date, or date and time, between 1990 and 2100."
+    ),
+)
+@click.option(
+    "--ics",
+    "ics_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help=_("Also write the open deadlines to this calendar file (.ics; the case reference only, no answer)."),
+)
 @knowledge_option
-def assess(case: Path, as_json: bool, jurisdiction: str | None, knowledge_dir: Path | None) -> None:
+def assess(
+    case: Path,
+    as_json: bool,
+    jurisdiction: str | None,
+    reference: dt.datetime | None,
+    ics_file: Path | None,
+    knowledge_dir: Path | None,
+) -> None:
     """Explained recommendation for a case file (answers keyed by question id; YAML or JSON)."""
     kb = _load(knowledge_dir)
-    parsed = _read_case(kb, case, jurisdiction)
+    parsed = _read_case(kb, case, jurisdiction, reference)
+    if ics_file is not None and (why := _why_not_writable(ics_file)) is not None:
+        click.echo(_("The calendar cannot be written to {path}: {why}.").format(path=ics_file, why=why), err=True)
+        sys.exit(EXIT_BAD_INPUT)
     result = assess_typed(kb, parsed.answers, parsed.jurisdiction, parsed.reference, "experta", parsed.hearing)
+    if ics_file is not None:
+        from engine.render.calendar_file import deadlines_ics
+
+        try:
+            ics_file.write_bytes(deadlines_ics(result, parsed.record.case_reference))
+        except OSError as err:
+            click.echo(
+                _("The calendar cannot be written to {path}: {why}.").format(path=ics_file, why=err.strerror),
+                err=True,
+            )
+            sys.exit(EXIT_BAD_INPUT)
+        click.echo(_("Open deadlines written to {path}.").format(path=ics_file), err=True)
+    if parsed.saved_reference is not None:
+        click.echo(
+            _("Saved for {saved}; assessed at {now}.").format(
+                saved=parsed.saved_reference.strftime("%Y-%m-%d %H:%M"), now=parsed.reference.strftime("%Y-%m-%d %H:%M")
+            ),
+            err=True,
+        )
     if as_json:
         click.echo(json.dumps(to_data(result), indent=2, ensure_ascii=False, default=str))
     else:
@@ -341,10 +390,14 @@ def _raw_from_input(question: Question, text: str):
     return text
 
 
-def _reference_option(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.datetime | None:
+def _reference_option(
+    ctx: click.Context, param: click.Parameter, value: str | None, allow_now: bool = False
+) -> dt.datetime | None:
     """`--date`, read as a case file's `reference_date` is, so that a saved interview means the same."""
     if value is None:
         return None
+    if allow_now and value.strip().lower() == "now":
+        return reference_moment(None)
     try:
         return reference_from(value)
     except ValueError as err:

@@ -39,6 +39,11 @@ from .texts import kt_plain
 UNKNOWN_VALUE = "unknown"
 
 
+def given_moment(date: dt.date, time: dt.time | None) -> dt.datetime:
+    """The moment given; a date without a time means noon, as everywhere (engine.load.model)."""
+    return reference_datetime(dt.datetime.combine(date, time) if time else date)
+
+
 class StartForm(FlaskForm):
     """Start a case: the decision at hand, the jurisdiction profile and the reference moment."""
 
@@ -73,20 +78,60 @@ class StartForm(FlaskForm):
             )
 
     def reference_moment(self) -> dt.datetime:
-        """The moment given; a date without a time means noon, as everywhere (engine.load.model)."""
-        return reference_datetime(
-            dt.datetime.combine(self.reference_date.data, self.reference_time.data)
-            if self.reference_time.data
-            else self.reference_date.data
-        )
+        return given_moment(self.reference_date.data, self.reference_time.data)
+
+
+ASSESS_ON = [
+    ("now", lazy_gettext("Now: the case has moved on since it was saved")),
+    ("saved", lazy_gettext("The reference date saved in the file")),
+    ("date", lazy_gettext("Another date:")),
+]
 
 
 class UploadForm(FlaskForm):
-    """Resume a case from a case file."""
+    """Resume a case from a case file, assessed now (the case has moved on), at its saved date or at a date given."""
 
     case_file = FileField(
         lazy_gettext("Case file"), validators=[FileRequired(message=lazy_gettext("Choose a case file to upload"))]
     )
+    assess_on = RadioField(
+        lazy_gettext("Assess the case on"),
+        choices=ASSESS_ON,
+        default="now",
+        validators=[Optional()],
+    )
+    reference_date = DateField(lazy_gettext("Date"), validators=[Optional()], format="%Y-%m-%d")
+    reference_time = TimeField(lazy_gettext("Time"), validators=[Optional()], format="%H:%M")
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.assess_on.data == "date" and self.reference_date.data is None and not self.reference_date.errors:
+            self.reference_date.errors = [gettext("Enter the date to assess the case on")]
+            return False
+        return valid
+
+    def validate_reference_date(self, field: DateField) -> None:
+        if self.assess_on.data == "date" and not EARLIEST_REFERENCE_DATE <= field.data <= LATEST_REFERENCE_DATE:
+            raise ValueError(
+                gettext(
+                    "Enter a reference date between %(first)s and %(last)s",
+                    first=EARLIEST_REFERENCE_DATE.isoformat(),
+                    last=LATEST_REFERENCE_DATE.isoformat(),
+                )
+            )
+
+    @property
+    def assess_on_items(self) -> list[tuple[str, str, None]]:
+        """The choices as the radios macro takes them (value, label, hint)."""
+        return [(value, label, None) for value, label in ASSESS_ON]
+
+    def reference_moment(self) -> dt.datetime | None:
+        """The moment to assess at: now, the one given, or None for the file's own reference date."""
+        if self.assess_on.data == "saved":
+            return None
+        if self.assess_on.data == "date":
+            return given_moment(self.reference_date.data, self.reference_time.data)
+        return dt.datetime.now().replace(second=0, microsecond=0)
 
 
 class NoteForm(FlaskForm):

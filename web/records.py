@@ -37,8 +37,10 @@ from engine.cases.case_file import (
 )
 from engine.errors import CaseFileError, Problem
 from engine.load.answers import answer_text, answer_to_data
+from engine.render.calendar_file import deadlines_ics
 from engine.render.headline import headline
 from engine.render.report import DISCLAIMER, to_data
+from engine.run.deadlines import event_log
 from engine.run.explanation import MeasureOutcome
 from engine.run.session import Assessment
 
@@ -106,6 +108,7 @@ def _record_context(case: Case, pdf: bool = False) -> dict[str, Any]:
             if any(m.kind == kind for m in measures)
         ],
         "reasons": [step for step in assessment.trace if step.rule_id in reasons],  # each rule once, in order
+        "events": event_log(kb.questions, case.answers),
         "decision_words": decision_words,
         "app_version": app_version(),
         "printed": dt.datetime.now().replace(second=0, microsecond=0),
@@ -352,6 +355,14 @@ def download_case(case: Case) -> Response:
     return download(body, name, "application/x-yaml")
 
 
+@bp.route("/record/deadlines.ics")
+@with_case
+def download_deadlines(case: Case) -> Response:
+    """The open deadlines as a calendar file: the case reference and the knowledge's words only."""
+    body = deadlines_ics(case.assess(), case.record.case_reference)
+    return _download(body, f"pathway-deadlines-{case.reference.date().isoformat()}.ics", "text/calendar")
+
+
 def too_large_to_resume(error: CaseTooLargeError) -> str:
     return gettext(
         "This file was not loaded: the case would need %(size)d bytes, and a browser keeps at most %(limit)d "
@@ -373,7 +384,7 @@ def resume() -> Any:
         name = upload.filename or "case file"
         try:
             # At most one byte over the limit is read: parse_case refuses it with the size.
-            parsed = parse_case(kb, upload.read(MAX_CASE_FILE_BYTES + 1), name)
+            parsed = parse_case(kb, upload.read(MAX_CASE_FILE_BYTES + 1), name, reference=form.reference_moment())
             case = Case(
                 parsed.jurisdiction,
                 parsed.reference,
@@ -389,6 +400,16 @@ def resume() -> Any:
         else:
             saved_version = parsed.knowledge_version
             flash(gettext("The case file was loaded."), "success")
+            if parsed.saved_reference is not None and parsed.saved_reference != parsed.reference:
+                flash(
+                    gettext(
+                        "The case was saved for %(saved)s; it is now assessed at %(now)s: the time limits are counted "
+                        "up to then.",
+                        saved=parsed.saved_reference.strftime("%Y-%m-%d %H:%M"),
+                        now=parsed.reference.strftime("%Y-%m-%d %H:%M"),
+                    ),
+                    "notice",
+                )
             if saved_version and saved_version != kb.version:
                 flash(
                     gettext(

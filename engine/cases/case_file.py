@@ -230,6 +230,7 @@ class ParsedCase:
     knowledge_version: str | None = None
     hearing: str | None = None
     record: DecisionRecord = DecisionRecord()
+    saved_reference: dt.datetime | None = None  # the file's own reference date, when another was asked for
 
 
 def _too_large(name: str, size: int | None) -> Problem:
@@ -256,30 +257,46 @@ def read_case_text(text: str | bytes, name: str) -> tuple[Any, list[Problem]]:
     return parse_yaml_text(text, name)
 
 
-def parse_case(kb: KnowledgeBase, text: str | bytes, name: str, jurisdiction: str | None = None) -> ParsedCase:
-    """Read and check a case file; raise `CaseFileError` listing every problem (file, line, field)."""
+def parse_case(
+    kb: KnowledgeBase,
+    text: str | bytes,
+    name: str,
+    jurisdiction: str | None = None,
+    reference: dt.datetime | None = None,
+) -> ParsedCase:
+    """Read and check a case file; raise `CaseFileError` listing every problem (file, line, field).
+
+    `reference`: assess the case at this moment instead of the file's reference date (a case
+    resumed as it moves on); its answers are checked against that moment."""
     data, problems = read_case_text(text, name)
     if problems:
         raise CaseFileError(problems)
-    return check_case_data(kb, data, name, jurisdiction)
+    return check_case_data(kb, data, name, jurisdiction, reference=reference)
 
 
 def check_case_data(
-    kb: KnowledgeBase, data: Any, name: str, jurisdiction: str | None = None, line: int | None = None
+    kb: KnowledgeBase,
+    data: Any,
+    name: str,
+    jurisdiction: str | None = None,
+    line: int | None = None,
+    reference: dt.datetime | None = None,
 ) -> ParsedCase:
     """Check already-parsed case data (from YAML, or one JSON line of a batch file at `line`)."""
     try:
-        return _check_case_data(kb, data, name, jurisdiction)
+        return _check_case_data(kb, data, name, jurisdiction, reference)
     except CaseFileError as err:
         if line is None:
             raise
         raise CaseFileError([replace(p, line=p.line or line) for p in err.problems]) from None
 
 
-def _check_case_data(kb: KnowledgeBase, data: Any, name: str, jurisdiction: str | None) -> ParsedCase:
+def _check_case_data(
+    kb: KnowledgeBase, data: Any, name: str, jurisdiction: str | None, reference: dt.datetime | None
+) -> ParsedCase:
     """A case file, or the case part of a decision record (its problems then name `case.<field>`)."""
     if not (isinstance(data, dict) and RECORD_KEY in data):
-        return _check_case_file(kb, data, name, jurisdiction)
+        return _check_case_file(kb, data, name, jurisdiction, reference)
     inner = data.get(RECORD_CASE_KEY)
     if not isinstance(inner, dict):
         raise CaseFileError(
@@ -295,14 +312,16 @@ def _check_case_data(kb: KnowledgeBase, data: Any, name: str, jurisdiction: str 
             ]
         )
     try:
-        return _check_case_file(kb, inner, name, jurisdiction)
+        return _check_case_file(kb, inner, name, jurisdiction, reference)
     except CaseFileError as err:
         raise CaseFileError(
             [replace(p, field=f"{RECORD_CASE_KEY}.{p.field}" if p.field else RECORD_CASE_KEY) for p in err.problems]
         ) from None
 
 
-def _check_case_file(kb: KnowledgeBase, data: Any, name: str, jurisdiction: str | None) -> ParsedCase:
+def _check_case_file(
+    kb: KnowledgeBase, data: Any, name: str, jurisdiction: str | None, moment: dt.datetime | None
+) -> ParsedCase:
     case, problems = validate_entry(CaseFile, data, name)
     if case is None:
         raise CaseFileError(problems)
@@ -324,7 +343,7 @@ def _check_case_file(kb: KnowledgeBase, data: Any, name: str, jurisdiction: str 
         hearing_for(kb, case.hearing)
     except UnknownHearingError as err:
         raise CaseFileError([Problem(name, line_of(data, ("hearing",)), None, "hearing", str(err))]) from None
-    reference = reference_moment(case.reference_date)
+    reference = moment or reference_moment(case.reference_date)
     typed, errors = parse_answers(kb.questions, case.answers, reference)
     record, problems = _decision_record(kb, case, data, name)
     problems = [
@@ -340,7 +359,8 @@ def _check_case_file(kb: KnowledgeBase, data: Any, name: str, jurisdiction: str 
     ] + problems
     if problems:
         raise CaseFileError(problems)
-    return ParsedCase(chosen, reference, typed, case.knowledge_version, case.hearing, record)
+    saved = case.reference_date if moment is not None else None
+    return ParsedCase(chosen, reference, typed, case.knowledge_version, case.hearing, record, saved)
 
 
 def _decision_record(kb: KnowledgeBase, case: CaseFile, data: Any, name: str) -> tuple[DecisionRecord, list[Problem]]:
@@ -456,7 +476,9 @@ class CaseChecker:
         return parsed
 
 
-def read_case_file(kb: KnowledgeBase, path: Path, jurisdiction: str | None = None) -> ParsedCase:
+def read_case_file(
+    kb: KnowledgeBase, path: Path, jurisdiction: str | None = None, reference: dt.datetime | None = None
+) -> ParsedCase:
     """Read and check a case file, reading no more than the size limit allows: a regular file is
     refused by its size; a pipe or a device (/dev/zero never ends) after one byte too many."""
     name = str(path)
@@ -470,7 +492,7 @@ def read_case_file(kb: KnowledgeBase, path: Path, jurisdiction: str | None = Non
         raise CaseFileError([Problem(name, None, None, None, f"cannot read the file: {err.strerror}")]) from err
     if len(raw) > MAX_CASE_FILE_BYTES:
         raise CaseFileError([_too_large(name, None)])
-    return parse_case(kb, raw, name, jurisdiction)
+    return parse_case(kb, raw, name, jurisdiction, reference)
 
 
 def case_data(

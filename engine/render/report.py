@@ -10,7 +10,7 @@ from engine.load.answers import answer_text, answer_to_data
 from engine.load.knowledge_base import KnowledgeBase
 from engine.load.model import INTERNATIONAL_PROFILE
 from engine.render.texts import Texts
-from engine.run.deadlines import Deadline, deadline_words, moment_text
+from engine.run.deadlines import Deadline, deadline_words, event_log, moment_text
 from engine.run.explanation import MeasureOutcome, SourceView
 from engine.run.session import Assessment
 
@@ -247,6 +247,12 @@ def to_text(assessment: Assessment, kb: KnowledgeBase, lang: str | None = None) 
             for view in m.sources:
                 out.append("      " + source_line(view))
                 out += quote_lines(view, "          ")
+    events = event_log(kb.questions, assessment.answers)
+    if events:
+        out += ["", _("EVENTS OF THE CASE")]
+        for e in events:
+            when = e.moment.strftime("%Y-%m-%d %H:%M" if e.has_time else "%Y-%m-%d")
+            out.append(_paragraph(f"{when}  {texts("questions", e.question_id, "text")}", "  "))
     cited = _sources_cited(assessment, kb, texts)
     if cited:
         out += ["", _("SOURCES CITED (official symbol and link)"), *cited]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.i18n import _, ngettext
-from engine.load.model import Duration
+from engine.load.model import Duration, Question
 
 STATES = ("met", "open", "exceeded")
 
@@ -177,3 +177,22 @@ def deadline_words(deadline: Deadline) -> str:
             "state": state_words(other, deadline.now, deadline.met_on),
         }
     return text
+
+
+@dataclass(frozen=True)
+class Event:
+    """A dated event of the case: the answer to a date or date-time question."""
+
+    moment: dt.datetime
+    question_id: str
+    has_time: bool
+
+
+def event_log(questions: dict[str, Question], answers: dict[str, Any]) -> list[Event]:
+    """The case's dated events in the order they happened (the order they were entered in does not matter)."""
+    events = [
+        Event(as_datetime(value), qid, isinstance(value, dt.datetime))
+        for qid, value in answers.items()
+        if qid in questions and questions[qid].type in ("date", "datetime") and isinstance(value, dt.date)
+    ]
+    return sorted(events, key=lambda e: (e.moment, e.question_id))

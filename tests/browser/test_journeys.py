@@ -93,6 +93,23 @@ def test_save_and_resume_with_a_case_file(page: Page, small_server: LiveServer, 
     expect(page.locator("main")).to_contain_text("2026-02-27 08:00")
 
 
+def test_a_case_resumed_later_is_assessed_now_or_on_the_date_chosen(page: Page, small_server: LiveServer):
+    case = b"jurisdiction: baseline\nreference_date: 2026-03-01\nanswers:\n  age_at_conduct: 15\n"
+    upload = [{"name": "case.yaml", "mimeType": "application/x-yaml", "buffer": case}]
+    page.goto(small_server.url + "/resume")
+    expect(page.get_by_label("Now: the case has moved on since it was saved")).to_be_checked()
+    page.locator("#case_file").set_input_files(files=upload)
+    page.get_by_role("button", name="Upload and continue").click()
+    expect(page.locator("body")).to_contain_text("The case was saved for 2026-03-01 12:00; it is now assessed at")
+    page.goto(small_server.url + "/resume")
+    page.get_by_label("Another date:").check()
+    page.locator("#reference_date").fill("2026-03-04")
+    page.locator("#reference_time").fill("15:30")
+    page.locator("#case_file").set_input_files(files=upload)
+    page.get_by_role("button", name="Upload and continue").click()
+    expect(page.locator("body")).to_contain_text("it is now assessed at 2026-03-04 15:30")
+
+
 def test_a_broken_case_file_is_explained_and_answers_are_kept(page: Page, small_server: LiveServer):
     start_case(page, small_server.url, "baseline", DAY)
     answer(page, Q["age_at_conduct"], 16)

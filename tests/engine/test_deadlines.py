@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from cli.main import main
 from engine.load.model import Duration
 from engine.render.report import to_data, to_text
-from engine.run.deadlines import add_time, deadline_for
+from engine.run.deadlines import add_time, deadline_for, event_log
 from engine.run.session import assess
 
 FRIDAY_EVENING = dt.datetime(2026, 2, 27, 19, 0)
@@ -116,6 +116,26 @@ def test_pathway_assess_prints_the_state_of_each_deadline(tmp_path, kb):
     assert "open: due in" in out.output
 
 
+def test_pathway_assess_on_another_date_and_the_calendar_of_open_deadlines(tmp_path):
+    case = tmp_path / "case.yaml"
+    case.write_text(
+        "reference_date: 2026-03-02T09:00\ncase_reference: CJ-2026/0142\nhearing: police_custody_review\n"
+        "answers:\n  first_contact: arrested\n  arrest_datetime: 2026-02-27T19:00\n  age_at_conduct: 16\n"
+        "  brought_before_judge: false\n  currently_detained: true\n  detention_start_date: 2026-02-27\n",
+        encoding="utf-8",
+    )
+    ics = tmp_path / "deadlines.ics"
+    out = CliRunner().invoke(main, ["assess", str(case), "--date", "2026-02-28T10:00", "--ics", str(ics)])
+    assert out.exit_code == 0, out.output
+    assert "Saved for 2026-03-02 09:00; assessed at 2026-02-28 10:00." in out.output
+    assert "open: due in 9 hours, at 2026-02-28 19:00" in out.output
+    assert "SUMMARY:CJ-2026/0142: Bring the child before a judge" in ics.read_text().replace("\r\n ", "")
+    now = CliRunner().invoke(main, ["assess", str(case), "--date", "now"])
+    assert now.exit_code == 0 and "assessed at " + dt.datetime.now().strftime("%Y-%m-%d") in now.output
+    early = CliRunner().invoke(main, ["assess", str(case), "--date", "2026-02-01"])
+    assert early.exit_code == 2 and "answers.arrest_datetime" in early.output
+
+
 # ------------------------------------------------------------------ properties over event timings
 
 SPEC = Duration.model_validate(
@@ -189,3 +209,21 @@ def test_random_walks_through_custody_never_show_a_done_event_as_exceeded(kb):
         _, deadlines = _deadlines(kb, answers, now, rnd.choice(["baseline", "ruritania"]))
         assert deadlines["appearance_before_judge"].state == "met"
         assert deadlines["charge_or_release_within_time_limit"].state == "met"
+
+
+@PROPERTY
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["arrest_datetime", "detention_start_date", "last_detention_review_date"]), moments),
+        min_size=1,
+        max_size=3,
+        unique_by=lambda t: t[0],
+    ),
+    st.randoms(),
+)
+def test_the_event_log_is_in_the_order_events_happened_whatever_the_order_entered(kb, rows, rnd):
+    shuffled = list(rows)
+    rnd.shuffle(shuffled)
+    log = event_log(kb.questions, dict(rows))
+    assert log == event_log(kb.questions, dict(shuffled))
+    assert [e.moment for e in log] == sorted(e.moment for e in log) and len(log) == len(rows)

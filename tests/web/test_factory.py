@@ -163,6 +163,7 @@ def test_every_route_is_a_known_feature(app):
             "records.save_note",
             "records.download_record",
             "records.download_case",
+            "records.download_deadlines",
             "records.resume",
             "records.finish",
             "language.choose",  # tested in tests/web/test_languages.py

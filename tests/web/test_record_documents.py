@@ -167,7 +167,7 @@ def test_the_record_file_holds_the_case_file_and_loads_back_as_the_same_case_and
     assert decisions["require", "appearance_before_judge"]["reason"] == DEPARTED
     assert decisions["recommend", "diversion"]["referred_to_child_protection"] is True
     again = User(browser_client(user.client.application))
-    response = upload(again, record, "pathway-record-2026-03-01.json")
+    response = upload(again, record, "pathway-record-2026-03-01.json", assess_on="saved")
     assert response.status_code == 302 and "The case file was loaded." in again.page(response.headers["Location"])
     assert again.page("/check") == user.page("/check")
     assert again.client.get("/case-file").get_data() == user.client.get("/case-file").get_data()

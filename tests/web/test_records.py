@@ -27,10 +27,10 @@ DETAILS = {
 DEPARTED = "The child was released to the aunt, who will bring him to court."
 
 
-def upload(user: User, content: bytes, name: str = "case.yaml"):
+def upload(user: User, content: bytes, name: str = "case.yaml", **fields: str):
     return user.client.post(
         "/resume",
-        data={"csrf_token": user.token(), "case_file": (io.BytesIO(content), name)},
+        data={"csrf_token": user.token(), "case_file": (io.BytesIO(content), name), **fields},
         content_type="multipart/form-data",
     )
 
@@ -355,5 +355,12 @@ def test_the_case_file_keeps_the_record_and_the_hearing_and_resumes_them(user):
         {"measure": "appearance_before_judge", "kind": "require", "decision": "departed", "reason": DEPARTED}
     ]
     again = User(browser_client(user.client.application))
-    assert upload(again, saved).status_code == 302
+    assert upload(again, saved, assess_on="saved").status_code == 302
     assert again.client.get("/case-file").get_data() == saved
+    moved_on = User(browser_client(user.client.application))  # resumed now: only the reference date moves on
+    assert upload(moved_on, saved).status_code == 302
+    resumed = yaml.safe_load(moved_on.client.get("/case-file").get_data())
+    assert resumed["reference_date"] != data["reference_date"]
+    assert {k: v for k, v in resumed.items() if k != "reference_date"} == {
+        k: v for k, v in data.items() if k != "reference_date"
+    }

@@ -144,10 +144,14 @@ def test_every_cookie_the_app_sends_fits_in_a_browser(user):
             assert len(header.encode()) <= MAX_COOKIE_BYTES
 
 
-def upload(user: User, content: bytes):
+def upload(user: User, content: bytes, assess_on: str = "now"):
     return user.client.post(
         "/resume",
-        data={"csrf_token": user.token("/resume"), "case_file": (io.BytesIO(content), "case.yaml")},
+        data={
+            "csrf_token": user.token("/resume"),
+            "case_file": (io.BytesIO(content), "case.yaml"),
+            "assess_on": assess_on,
+        },
         content_type="multipart/form-data",
     )
 
@@ -172,10 +176,10 @@ def test_what_is_loaded_can_be_saved_and_loaded_again(user):
     content = (
         b"jurisdiction: lowland\nreference_date: 1990-01-01\nanswers:\n  age_at_conduct: 15\n  admits_facts: true\n"
     )
-    assert upload(user, content).status_code == 302
+    assert upload(user, content, "saved").status_code == 302
     saved = user.client.get("/case-file").get_data()
     again = User(browser_client(user.client.application))
-    assert upload(again, saved).status_code == 302
+    assert upload(again, saved, "saved").status_code == 302
     assert again.page("/check") == user.page("/check")
 
 

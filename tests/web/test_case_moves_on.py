@@ -1,0 +1,116 @@
+"""A case resumed as it moves on (issue 14): assessed now by default, at the saved date or at a date
+given; the record shows the event log; the open deadlines download as a calendar file that carries
+the case reference only."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+import yaml
+from flask import Flask
+from icalendar import Calendar
+
+from web import create_app
+
+from .conftest import User, browser_client, text_of
+
+CASE = {
+    "jurisdiction": "baseline",
+    "reference_date": "2026-03-02T09:00",
+    "hearing": "police_custody_review",
+    "case_reference": "CJ-2026/0142",
+    "answers": {
+        "first_contact": "arrested",
+        "arrest_datetime": "2026-02-27T19:00",
+        "brought_before_judge": False,
+        "parents_notified": "notified",
+        "legal_assistance": True,
+        "custody_conditions": ["none_of_these"],
+        "age_at_conduct": 16,
+        "age_now": 16,
+        "currently_detained": True,
+        "detention_start_date": "2026-02-27",
+        "charged_formally": False,
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def real_app() -> Flask:
+    return create_app({"SECRET_KEY": "test-secret"})
+
+
+def resume(app: Flask, case: dict = CASE, **fields: str) -> tuple[User, object]:
+    user = User(browser_client(app))
+    response = user.client.post(
+        "/resume",
+        data={
+            "csrf_token": user.token("/resume"),
+            "case_file": (io.BytesIO(yaml.safe_dump(case).encode()), "case.yaml"),
+            **fields,
+        },
+        content_type="multipart/form-data",
+    )
+    return user, response
+
+
+def recorded_reference(user: User) -> str:
+    page = user.page("/record")
+    return page.split("Reference date</dt>")[1].split("</dd>")[0].rsplit(">", 1)[1]
+
+
+def test_a_resumed_case_is_assessed_now_by_default_and_says_so(real_app):
+    before = dt.datetime.now().replace(second=0, microsecond=0)
+    user, response = resume(real_app)
+    assert response.status_code == 302
+    assert "The case was saved for 2026-03-02 09:00; it is now assessed at" in user.page(response.headers["Location"])
+    shown = dt.datetime.strptime(recorded_reference(user), "%Y-%m-%d %H:%M")
+    assert before <= shown <= dt.datetime.now()
+
+
+def test_a_resumed_case_can_keep_its_saved_date_or_take_another(real_app):
+    user, response = resume(real_app, assess_on="saved")
+    assert response.status_code == 302 and recorded_reference(user) == "2026-03-02 09:00"
+    user, response = resume(real_app, assess_on="date", reference_date="2026-02-28", reference_time="08:30")
+    assert response.status_code == 302 and recorded_reference(user) == "2026-02-28 08:30"
+    result = user.page("/result")
+    assert 'data-deadline-state="open"' in result  # 24 hours from Friday 19:00 are still open on Saturday 08:30
+
+
+def test_a_date_before_an_event_of_the_case_is_refused_naming_the_answer(real_app):
+    _, response = resume(real_app, assess_on="date", reference_date="2026-02-20")
+    assert response.status_code == 400
+    assert "arrest_datetime" in text_of(response)
+    _, response = resume(real_app, assess_on="date")
+    assert response.status_code == 400 and "Enter the date to assess the case on" in text_of(response)
+
+
+def test_the_record_lists_the_events_in_the_order_they_happened(real_app):
+    user, _ = resume(real_app, assess_on="saved")
+    page = user.page("/record")
+    events = page.split("record-events")[1].split("</ol>")[0]
+    assert events.index('data-event="detention_start_date"') < events.index('data-event="arrest_datetime"')
+    assert "2026-02-27 19:00" in events
+
+
+def test_the_calendar_holds_the_open_deadlines_and_the_case_reference_only(real_app):
+    user, _ = resume(real_app, assess_on="saved")
+    assert "deadlines.ics" in user.page("/result")
+    response = user.client.get("/record/deadlines.ics")
+    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    assert "attachment" in response.headers["Content-Disposition"]
+    calendar = Calendar.from_ical(response.data)
+    events = list(calendar.walk("VEVENT"))
+    summaries = [str(e["summary"]) for e in events]
+    # the appearance limit is exceeded (not open), so it is not in the calendar; charge, decision, review are
+    assert all(s.startswith("CJ-2026/0142: ") for s in summaries), summaries
+    assert not any("before a judge" in s for s in summaries)
+    assert any("Charge formally" in s for s in summaries)
+    due = {str(e["summary"]): e.decoded("dtstart") for e in events}
+    assert due["CJ-2026/0142: Review the detention regularly with a view to ending it"] == dt.datetime(2026, 3, 13)
+    unfolded = response.data.decode().replace("\r\n ", "")
+    body = "\n".join(line for line in unfolded.splitlines() if not line.startswith("DTSTAMP"))
+    for answer in ("20260227", "2026-02-27", "arrested", "notified", "16"):  # no answer, no start of a count
+        assert answer not in body
