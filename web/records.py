@@ -360,7 +360,7 @@ def download_case(case: Case) -> Response:
 def download_deadlines(case: Case) -> Response:
     """The open deadlines as a calendar file: the case reference and the knowledge's words only."""
     body = deadlines_ics(case.assess(), case.record.case_reference)
-    return _download(body, f"pathway-deadlines-{case.reference.date().isoformat()}.ics", "text/calendar")
+    return download(body, f"pathway-deadlines-{case.reference.date().isoformat()}.ics", "text/calendar")
 
 
 def too_large_to_resume(error: CaseTooLargeError) -> str:

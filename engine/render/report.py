@@ -252,7 +252,7 @@ def to_text(assessment: Assessment, kb: KnowledgeBase, lang: str | None = None) 
         out += ["", _("EVENTS OF THE CASE")]
         for e in events:
             when = e.moment.strftime("%Y-%m-%d %H:%M" if e.has_time else "%Y-%m-%d")
-            out.append(_paragraph(f"{when}  {texts("questions", e.question_id, "text")}", "  "))
+            out.append(_paragraph(f"{when}  {texts('questions', e.question_id, 'text')}", "  "))
     cited = _sources_cited(assessment, kb, texts)
     if cited:
         out += ["", _("SOURCES CITED (official symbol and link)"), *cited]
