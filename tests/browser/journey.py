@@ -90,3 +90,76 @@ def answer_all(page: Page, kb: KnowledgeBase, answers: dict[str, Any], limit: in
         asked.append(qid)
         answer(page, kb.questions[qid], answers[qid])
     raise AssertionError(f"more than {limit} questions asked: {asked}")
+
+
+# --- with the keyboard only ---------------------------------------------------------------------
+
+
+def tab_to(page: Page, test: str, limit: int = 80) -> None:
+    """Press Tab until the focused element passes the JavaScript test `el => ...`."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(el => {test})(document.activeElement)"):
+            return
+    raise AssertionError(f"keyboard focus never reached an element where {test}")
+
+
+def choose_radio(page: Page, name: str, value: str) -> None:
+    """Tab into a radio group and move to `value` the way the page's help says: Space on the first
+    answer, the arrow keys to the others (a radio group is one Tab stop)."""
+    radios = page.locator(f"input[name={name}][type=radio]")
+    values = radios.evaluate_all("els => els.map(e => e.value)")
+    checked = radios.evaluate_all("els => els.findIndex(e => e.checked)")
+    tab_to(page, f"el.name === '{name}'")
+    target = values.index(value)
+    if checked == -1 and target == 0:
+        page.keyboard.press("Space")
+        return
+    delta = target - max(checked, 0)
+    for _ in range(abs(delta)):
+        page.keyboard.press("ArrowDown" if delta > 0 else "ArrowUp")
+
+
+def type_date(page: Page, day: dt.date) -> None:
+    """A date field takes the date typed segment by segment (month, day, year in the en-US locale)."""
+    page.keyboard.type(day.strftime("%m%d%Y"))
+
+
+def type_moment(page: Page, moment: dt.datetime) -> None:
+    type_date(page, moment.date())
+    page.keyboard.press("Tab")
+    page.keyboard.type(moment.strftime("%I%M%p"))
+
+
+def answer_with_keyboard(page: Page, question: Question, value: Any) -> None:
+    """Answer the question on the page with Tab, Space, the arrow keys and typing only, then Enter on Continue."""
+    expect(page.locator("h1")).to_have_text(question.text)
+    unknown = isinstance(value, str) and value.strip().lower() == "unknown"
+    if question.type == "yes_no":
+        choose_radio(page, "answer", "unknown" if unknown else ("yes" if value else "no"))
+    elif question.type == "choice":
+        choose_radio(page, "answer", "unknown" if unknown else value)
+    elif question.type == "multi_choice":
+        wanted = {"unknown"} if unknown else set(value)
+        boxes = page.locator("form input[type=checkbox]")
+        tab_to(page, "el.type === 'checkbox'")
+        for index in range(boxes.count()):
+            box = boxes.nth(index)
+            if box.is_checked() != (box.get_attribute("value") in wanted):
+                page.keyboard.press("Space")
+            if index < boxes.count() - 1:
+                page.keyboard.press("Tab")
+    elif unknown:
+        tab_to(page, "el.id === 'unknown'")
+        page.keyboard.press("Space")
+    else:
+        tab_to(page, "el.id === 'answer'")
+        if question.type == "date":
+            type_date(page, dt.date.fromisoformat(data_text(value)))
+        elif question.type == "datetime":
+            type_moment(page, dt.datetime.fromisoformat(data_text(value)))
+        else:
+            page.keyboard.type(str(value))
+    tab_to(page, "el.textContent.trim() === 'Continue'")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")

@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 from engine import load_knowledge
 
 from .conftest import SMALL, LiveServer
-from .journey import answer, answer_all, current_question, start_case
+from .journey import answer, answer_all, current_question, start_case, tab_to
 
 KB = load_knowledge(SMALL)
 Q = KB.questions
@@ -133,50 +133,41 @@ def test_a_broken_case_file_is_explained_and_answers_are_kept(page: Page, small_
     expect(page.locator("main")).to_contain_text("Does the child admit the facts?")
 
 
-def _tab_to(page: Page, test: str, limit: int = 60) -> None:
-    """Press Tab until the focused element passes the JavaScript test `el => ...`."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate(f"(el => {test})(document.activeElement)"):
-            return
-    raise AssertionError(f"keyboard focus never reached an element where {test}")
-
-
 def test_keyboard_only_completion(browser: Browser, small_server: LiveServer):
     context = browser.new_context(locale="en-US")
     page = context.new_page()
     page.goto(small_server.url + "/")
-    _tab_to(page, "el.textContent.includes('Start now')")
+    tab_to(page, "el.textContent.includes('Start now')")
     page.keyboard.press("Enter")
     # age: type the number, Enter submits
     expect(page.locator("h1")).to_have_text("Age at the conduct?")
-    _tab_to(page, "el.id === 'answer'")
+    tab_to(page, "el.id === 'answer'")
     page.keyboard.type("15")
     page.keyboard.press("Enter")
     # yes/no radios: tab into the group, Space selects, then tab to Continue
     expect(page.locator("h1")).to_have_text("Does the child admit the facts?")
-    _tab_to(page, "el.name === 'answer'")
+    tab_to(page, "el.name === 'answer'")
     page.keyboard.press("Space")
-    _tab_to(page, "el.textContent.trim() === 'Continue'")
+    tab_to(page, "el.textContent.trim() === 'Continue'")
     page.keyboard.press("Enter")
     # choice: arrow keys move within the radio group
     expect(page.locator("h1")).to_have_text("What conduct?")
-    _tab_to(page, "el.name === 'answer'")
+    tab_to(page, "el.name === 'answer'")
     page.keyboard.press("ArrowDown")
     expect(page.locator("input[value=violence]")).to_be_checked()
-    _tab_to(page, "el.textContent.trim() === 'Continue'")
+    tab_to(page, "el.textContent.trim() === 'Continue'")
     page.keyboard.press("Enter")
     # date and time typed segment by segment
     expect(page.locator("h1")).to_have_text("When arrested?")
-    _tab_to(page, "el.id === 'answer'")
+    tab_to(page, "el.id === 'answer'")
     yesterday = dt.date.today() - dt.timedelta(days=1)
     page.keyboard.type(yesterday.strftime("%m%d%Y"))
     page.keyboard.press("Tab")
     page.keyboard.type("0800AM")
-    _tab_to(page, "el.textContent.trim() === 'Continue'")
+    tab_to(page, "el.textContent.trim() === 'Continue'")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/check$"))
-    _tab_to(page, "el.textContent.trim() === 'See the result'")
+    tab_to(page, "el.textContent.trim() === 'See the result'")
     page.keyboard.press("Enter")
     expect(page.locator("h1")).to_have_text("What the standards say for this case")
     expect(page.locator("[data-measure='recommend:prosecution']")).to_have_count(0)

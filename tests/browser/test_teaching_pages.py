@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import re
 
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
+from .accessibility import assert_accessible
 from .conftest import LiveServer
 
-AXE = Axe()
 SCENARIO = "?scenario=1"
-
-
-def assert_accessible(page: Page) -> None:
-    results = AXE.run(page)
-    assert results.violations_count == 0, results.generate_report()
 
 
 def step_number(page: Page) -> int:

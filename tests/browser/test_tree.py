@@ -8,12 +8,11 @@ the SVG is drawn at (getScreenCTM), and bounding boxes against the viewport and 
 
 from __future__ import annotations
 
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
+from .accessibility import assert_accessible
 from .conftest import LiveServer
 
-AXE = Axe()
 MIN_TEXT_PX = 12
 
 # For every diagram shown: the smallest and largest text (px), its box and what it holds.
@@ -34,11 +33,6 @@ MEASURE = """(selector) => [...document.querySelectorAll(selector)].filter(r => 
 })"""
 PAGE_WIDTH = "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
 TREE = {"include": [["#tree"], ["#tree-stages"]]}  # what axe looks at: the tree's two sections
-
-
-def assert_accessible(page: Page, context: dict | None = None) -> None:
-    results = AXE.run(page, context=context)
-    assert results.violations_count == 0, results.generate_report()
 
 
 def vignette_number(server: LiveServer, vignette: str = "V8") -> int:
