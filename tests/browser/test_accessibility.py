@@ -28,6 +28,7 @@ FILES = {
     "records.download_letter",
     "records.download_record",
     "records.download_case",
+    "records.download_deadlines",
     "bench_card.pdf",
     "interview.resume_interview",  # a redirect to the question the case stands at
 }
