@@ -33,6 +33,7 @@ from engine.load.model import INTERNATIONAL_PROFILE, Question
 from engine.render import bench_card as bench_cards
 from engine.render import decision_tree
 from engine.render.report import DISCLAIMER, to_data, to_text
+from engine.render.texts import Texts
 from engine.run.session import (
     UnknownHearingError,
     UnknownJurisdictionError,
@@ -360,12 +361,14 @@ def bench_card(case: Path, hearing: str | None, jurisdiction: str | None, knowle
     click.echo(bench_cards.to_text(bench_cards.bench_card(result)), nl=False)
 
 
-def _describe(question: Question, number: int) -> list[str]:
-    lines = ["", f"{number}. [{question.decision_point}] {question.text}"]
+def _describe(question: Question, number: int, texts: Texts) -> list[str]:
+    """A question as the interview prints it, its texts in the current language (English where not translated)."""
+    lines = ["", f"{number}. [{question.decision_point}] {texts('questions', question.id, 'text')}"]
     if question.help:
-        lines.append("   " + " ".join(question.help.split()))
+        lines.append("   " + " ".join(texts("questions", question.id, "help").split()))
     if question.type in ("choice", "multi_choice"):
-        lines += [f"   {i}) {c.label}  [{c.id}]" for i, c in enumerate(question.choices, 1)]
+        labels = texts.choice_labels(question) or {c.id: c.label for c in question.choices}
+        lines += [f"   {i}) {labels[c.id]}  [{c.id}]" for i, c in enumerate(question.choices, 1)]
         if question.type == "multi_choice":
             lines.append("   " + _("Several answers: numbers or ids separated by commas; 'none' for none."))
     lines.append(
@@ -482,7 +485,7 @@ def interview(
         if upcoming is None:
             break
         question = upcoming.question
-        click.echo("\n".join(_describe(question, len(order) + 1)))
+        click.echo("\n".join(_describe(question, len(order) + 1, Texts(kb))))
         line = sys.stdin.readline()
         if not line:  # end of input: stop, keeping what was answered
             click.echo(_("\nInput ended; the result below is provisional."))
@@ -492,7 +495,7 @@ def interview(
             click.echo(_("   Asked because these rules are waiting on the answer:"))
             for rule_id in upcoming.waiting_rules:
                 rule = kb.rules[rule_id]
-                click.echo(f"   - {rule_id} [{rule.spec.decision_point}] {rule.spec.title}")
+                click.echo(f"   - {rule_id} [{rule.spec.decision_point}] {Texts(kb)('rules', rule_id, 'title')}")
             continue
         if text.lower() == "b":
             if order:

@@ -343,3 +343,26 @@ def test_a_result_page_reads_in_its_language(language: str) -> None:
         f'<span lang="en">{re.escape(start)}[^<]*</span> <span class="tag tag--grey kt-marker kt-marker--english">',
         html,
     )
+
+
+def test_the_command_line_asks_and_explains_in_its_language(tmp_path: Path) -> None:
+    """`pathway --lang fr interview` (a real process) asks the French question with its French choice
+    labels, English where a label has no translation; without --lang it asks in English."""
+    root = small_copy_with(tmp_path)
+    french_conduct(root)
+    asked = subprocess.run(
+        [*PATHWAY, "--lang", "fr", "interview", "--knowledge", str(root), "--date", "2026-03-01"],
+        input="15\nyes\n",
+        capture_output=True,
+        text=True,
+    )
+    assert "Quel comportement ?" in asked.stdout, asked.stdout + asked.stderr
+    assert "1) Expression d’opinions  [expression]" in asked.stdout
+    assert "2) Violence  [violence]" in asked.stdout
+    english = subprocess.run(
+        [*PATHWAY, "interview", "--knowledge", str(root), "--date", "2026-03-01"],
+        input="15\nyes\n",
+        capture_output=True,
+        text=True,
+    )
+    assert "What conduct?" in english.stdout and "Quel comportement" not in english.stdout
