@@ -1,8 +1,10 @@
 """Audit of the knowledge base for policy teams: checks that report, never raise.
 
 Exhaustive proofs (engine.analysis.explore) cover every complete interview of every profile: no dead
-end, no prohibited outcome advised, no measure both advised and prohibited, and the age and
-MACR invariants; a broken one comes with a counterexample case file.
+end, no prohibited outcome advised, no measure both advised and prohibited, the age and MACR
+invariants, no watch-list advice for a child below the MACR, and no detained child without the
+emergency release review while a public-health emergency is declared; a broken one comes with a
+counterexample case file.
 
 Static checks (per jurisdiction profile): questions that no rule can ask, rules that can never
 apply, measures never produced, rules whose sources are all unverified, and pairs of rules that

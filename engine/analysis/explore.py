@@ -43,6 +43,14 @@ AGE = "age_at_conduct"
 LOWEST_AGE = "age_lowest_plausible"
 ALWAYS_FOR_A_CHILD = ("child_protection_referral", "reintegration_plan", "child_justice_pathway")
 ADULT_OUTCOMES = ("outside_child_justice_scope", "placement_in_adult_facility")
+# Issue 15: the watch-list question and measure, and the emergency release review.
+LISTING = "security_listing"
+LISTING_REQUESTS = ("watch_list", "biometrics")
+WATCH_LIST = "watch_list_entry"
+DETAINED = "currently_detained"
+EMERGENCY_QUESTION = "public_health_emergency"
+EMERGENCY_PARAMETER = "public_health_emergency_declared"
+EMERGENCY_REVIEW = "emergency_release_review"
 
 
 @dataclass(frozen=True)
@@ -126,6 +134,7 @@ def properties(kb: KnowledgeBase, program: Program) -> list[Property]:
             conjoin([unknown_age, disjoin([negate(pathway), adult])]),
         )
     )
+    props += _framework_properties(kb, values, below, child)
     for measure_id in ALWAYS_FOR_A_CHILD:
         required = _rules_concluding(kb, lambda k, m, x=measure_id: (k, m) == ("require", x))
         props.append(
@@ -133,6 +142,52 @@ def properties(kb: KnowledgeBase, program: Program) -> list[Property]:
                 f"always:{measure_id}",
                 f"every child gets '{measure_id}' as required",
                 conjoin([child, negate(required)]),
+            )
+        )
+    return props
+
+
+def _framework_properties(kb: KnowledgeBase, values: dict, below: Condition, child: Condition) -> list[Property]:
+    """The counter-terrorism and emergency invariants (issue 15), given the MACR and child formulas."""
+    props = []
+    if LISTING in kb.questions and WATCH_LIST in kb.measures:
+        advised = _rules_concluding(
+            kb, lambda k, m: k in ("require", "recommend") and "security_listing" in kb.measures[m].tags
+        )
+        barred = _rules_concluding(kb, lambda k, m: (k, m) == ("prohibit", WATCH_LIST))
+        requested = Atom("compare", LISTING, "includes_any", Operand("literal", LISTING_REQUESTS))
+        props.append(
+            Property(
+                "no-watch-list-below-macr",
+                "below the MACR no watch-list or security listing is ever advised, and a requested listing is advised against",
+                conjoin([below, disjoin([advised, conjoin([requested, negate(barred)])])]),
+            )
+        )
+    else:
+        props.append(
+            Property("no-watch-list-below-macr", "watch-list invariant", None, f"needs {LISTING} and {WATCH_LIST}")
+        )
+    if DETAINED in kb.questions and EMERGENCY_REVIEW in kb.measures and EMERGENCY_PARAMETER in values:
+        declared = (
+            TRUE
+            if values[EMERGENCY_PARAMETER]
+            else (Atom("fact", EMERGENCY_QUESTION) if EMERGENCY_QUESTION in kb.questions else FALSE)
+        )
+        review = _rules_concluding(kb, lambda k, m: (k, m) == ("require", EMERGENCY_REVIEW))
+        props.append(
+            Property(
+                "emergency-release-review",
+                "no detained child misses the emergency release review while a public-health emergency is declared",
+                conjoin([child, Atom("fact", DETAINED), declared, negate(review)]),
+            )
+        )
+    else:
+        props.append(
+            Property(
+                "emergency-release-review",
+                "emergency invariant",
+                None,
+                f"needs {DETAINED}, {EMERGENCY_REVIEW}, {EMERGENCY_PARAMETER}",
             )
         )
     return props

@@ -88,7 +88,7 @@ MeasureKind = Literal["require", "recommend", "prohibit", "flag"]
 MEASURE_KINDS: tuple[str, ...] = ("require", "recommend", "prohibit", "flag")
 QuestionType = Literal["yes_no", "choice", "multi_choice", "integer", "date", "datetime"]
 DeadlineState = Literal["met", "open", "exceeded"]
-MeasureTag = Literal["criminal_process", "prohibited_outcome", "deprivation_of_liberty"]
+MeasureTag = Literal["criminal_process", "prohibited_outcome", "deprivation_of_liberty", "security_listing"]
 
 
 # The profile of the international reference values (knowledge/jurisdictions/baseline.yaml): the

@@ -28,6 +28,8 @@ def test_every_invariant_holds_for_every_complete_interview_of_the_shipped_knowl
         "prohibited-never-advised",
         "macr",
         "unknown-age",
+        "no-watch-list-below-macr",
+        "emergency-release-review",
         "always:reintegration_plan",
     }
     assert [p.property.id for p in proofs if p.proven is not True] == []
@@ -72,3 +74,86 @@ def test_removing_the_macr_defeat_breaks_the_macr_invariant(tmp_path):
     assert proof.counterexample["age_at_conduct"] < kb.jurisdictions["baseline"].values["macr"]
     pairs = assess_typed(kb, proof.counterexample, "baseline", NOW).measure_pairs()
     assert any(k in ("require", "recommend") and "criminal_process" in kb.measures[m].tags for k, m in pairs)
+
+
+def _shipped_copy(tmp_path: Path, file: str, old: str, new: str) -> Path:
+    copy = tmp_path / "knowledge"
+    shutil.copytree(ROOT / "knowledge", copy)
+    target = copy / "rules" / file
+    text = target.read_text()
+    assert old in text
+    target.write_text(text.replace(old, new, 1))
+    return copy
+
+
+def test_a_watch_list_entry_left_open_below_the_macr_breaks_the_watch_list_invariant(tmp_path):
+    # R-REC-01 narrowed to requests that include a public register: a plain watch-list request for a
+    # child below the MACR then gets no bar on the entry.
+    copy = _shipped_copy(
+        tmp_path,
+        "dp13_records.yaml",
+        "        - {fact: below_macr}\n",
+        "        - {fact: below_macr}\n        - {fact: security_listing, includes: public_register}\n",
+    )
+    kb = load_knowledge(copy)
+    proof = broken(prove(kb, "baseline"))["no-watch-list-below-macr"]
+    case = proof.counterexample
+    assert case["age_at_conduct"] < kb.jurisdictions["baseline"].values["macr"]
+    assert set(case["security_listing"]) & {"watch_list", "biometrics"}
+    pairs = assess_typed(kb, case, "baseline", NOW).measure_pairs()
+    assert ("prohibit", "watch_list_entry") not in pairs
+
+
+def test_advising_a_watch_list_entry_below_the_macr_breaks_the_watch_list_invariant(tmp_path):
+    copy = tmp_path / "knowledge"
+    shutil.copytree(ROOT / "knowledge", copy)
+    (copy / "rules" / "dp13_zz_listing.yaml").write_text(
+        """rules:
+  - id: R-TEST-01
+    decision_point: DP-13
+    title: A careless rule that lists every child the security service asks about
+    when:
+      {fact: security_listing, includes: watch_list}
+    then:
+      recommend: [watch_list_entry]
+    explanation: For the test only.
+    sources:
+      - {id: SCR2396, pinpoint: "op. 31", verification: V, force: design_inference}
+"""
+    )
+    kb = load_knowledge(copy)
+    proof = broken(prove(kb, "baseline"))["no-watch-list-below-macr"]
+    case = proof.counterexample
+    assert case["age_at_conduct"] < kb.jurisdictions["baseline"].values["macr"]
+    assert ("recommend", "watch_list_entry") in assess_typed(kb, case, "baseline", NOW).measure_pairs()
+
+
+def test_an_emergency_declared_only_in_the_profile_must_still_bring_the_review(tmp_path):
+    # Reading the user's answer only, the review is skipped under a profile that declares the emergency.
+    copy = _shipped_copy(
+        tmp_path,
+        "dp08_emergency.yaml",
+        "        - any:\n            - {param: public_health_emergency_declared}\n            - {fact: public_health_emergency}\n"
+        "    then:\n      require: [emergency_release_review, health_safeguards_in_detention]\n"
+        "    scope_parameters: [public_health_emergency_declared]\n",
+        "        - {fact: public_health_emergency}\n"
+        "    then:\n      require: [emergency_release_review, health_safeguards_in_detention]\n",
+    )
+    kb = load_knowledge(copy)
+    assert "emergency-release-review" not in broken(prove(kb, "baseline"))
+    proof = broken(prove(kb, "ruritania"))["emergency-release-review"]
+    case = proof.counterexample
+    assert case["currently_detained"] is True and case.get("public_health_emergency") is not True
+    assert ("require", "emergency_release_review") not in assess_typed(kb, case, "ruritania", NOW).measure_pairs()
+
+
+def test_a_detained_child_without_the_review_in_a_declared_emergency_breaks_the_invariant(tmp_path):
+    copy = _shipped_copy(
+        tmp_path,
+        "dp08_emergency.yaml",
+        "        - {fact: currently_detained}\n",
+        "        - {fact: administrative_detention}\n",
+    )
+    kb = load_knowledge(copy)
+    case = broken(prove(kb, "baseline"))["emergency-release-review"].counterexample
+    assert case["currently_detained"] is True and case["public_health_emergency"] is True
