@@ -41,6 +41,7 @@ from engine.run.session import (
     hearing_for,
     program_for,
     reference_moment,
+    weigh_disputes,
 )
 
 SERVE_BODY_LIMIT = 16 * 2**20  # the largest request body `pathway serve` reads (in memory) to answer with a page
@@ -293,10 +294,15 @@ def assess(
             ),
             err=True,
         )
+    weighed = weigh_disputes(
+        kb, parsed.answers, parsed.disputes, parsed.jurisdiction, parsed.reference, parsed.hearing, result
+    )
     if as_json:
         click.echo(json.dumps(to_data(result), indent=2, ensure_ascii=False, default=str))
     else:
         click.echo(to_text(result, kb))
+        if weighed is not None:
+            click.echo("\n".join(bench_cards.disputes_text(weighed)))
 
 
 @main.command()
@@ -358,7 +364,10 @@ def bench_card(case: Path, hearing: str | None, jurisdiction: str | None, knowle
         click.echo(_("Unknown hearing '{hearing}' (known: {known}).").format(hearing=hearing, known=known), err=True)
         sys.exit(EXIT_BAD_INPUT)
     result = assess_typed(kb, parsed.answers, parsed.jurisdiction, parsed.reference, "experta", hearing)
-    click.echo(bench_cards.to_text(bench_cards.bench_card(result)), nl=False)
+    weighed = weigh_disputes(
+        kb, parsed.answers, parsed.disputes, parsed.jurisdiction, parsed.reference, hearing, result
+    )
+    click.echo(bench_cards.to_text(bench_cards.bench_card(result, weighed)), nl=False)
 
 
 def _describe(question: Question, number: int, texts: Texts) -> list[str]:

@@ -24,13 +24,14 @@ bp = Blueprint("bench_card", __name__, url_prefix="/bench-card")
 
 def card_context(case: Case, pdf: bool = False) -> dict[str, Any]:
     kb = knowledge()
-    assessment = case.assess()
+    here = case.step(weigh_disputes=True)
+    assessment = here.assessment
     return {
         "case": case,
         "kb": kb,
         "assessment": assessment,
         "profile": kb.jurisdictions[assessment.jurisdiction],
-        "card": on_engine_thread(bench_card, assessment),
+        "card": on_engine_thread(bench_card, assessment, here.disputes),
         "pdf": pdf,
     }
 

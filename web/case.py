@@ -30,6 +30,7 @@ from engine.cases.case_file import (
 )
 from engine.load.answers import AnswerValueError, answer_to_data, parse_answer
 from engine.load.knowledge_base import KnowledgeBase
+from engine.run.disputed import check_disputes
 from engine.run.session import Assessment, InterviewStep, interview_step
 
 from .language import SESSION_KEY as LANGUAGE_KEY
@@ -63,6 +64,7 @@ class Case:
     hearing: str | None = None  # the decision prepared (knowledge/hearings.yaml); None: the whole pathway
     dropped: list[str] = field(default_factory=list)  # answers the current knowledge base no longer accepts
     record: DecisionRecord = field(default_factory=DecisionRecord)  # what the decision-maker decided
+    disputes: dict[str, Any] = field(default_factory=dict)  # disputed answers: question id -> the other side's value
 
     @property
     def note(self) -> str:
@@ -73,12 +75,18 @@ class Case:
     def note(self, value: str) -> None:
         self.record = replace(self.record, note=value)
 
-    def step(self, number: int | None = None) -> InterviewStep:
-        """The engine's view of this case for one page (and the question at step `number`)."""
+    def step(self, number: int | None = None, weigh_disputes: bool = False) -> InterviewStep:
+        """The engine's view of this case for one page (and the question at step `number`); with
+        `weigh_disputes`, the conclusions compared across the disputed values too (result, bench card)."""
         kb = knowledge()
+        disputes = self.live_disputes() if weigh_disputes else None
         return on_engine_thread(
-            interview_step, kb, self.answers, self.jurisdiction, self.reference, number, self.hearing
+            interview_step, kb, self.answers, self.jurisdiction, self.reference, number, self.hearing, disputes
         )
+
+    def live_disputes(self) -> dict[str, Any]:
+        """The disputes that still stand: of an answer given, with another value."""
+        return {q: v for q, v in self.disputes.items() if q in self.answers and self.answers[q] != v}
 
     def assess(self) -> Assessment:
         return self.step().assessment
@@ -132,6 +140,15 @@ def load_case() -> Case | None:
             case.answers[item[0]] = parse_answer(kb.questions[item[0]], item[1], reference)
         except AnswerValueError:
             case.dropped.append(item[0])
+    disputed = data.get("q")
+    raw = (
+        {i[0]: i[1] for i in disputed if isinstance(i, list) and len(i) == 2 and isinstance(i[0], str)}
+        if isinstance(disputed, list)
+        else {}
+    )
+    case.disputes, _problems = check_disputes(
+        kb.questions, case.answers, raw, reference
+    )  # one that no longer stands is left out
     return case
 
 
@@ -194,6 +211,7 @@ def save_case(case: Case) -> None:
         "a": [[qid, answer_to_data(value)] for qid, value in case.answers.items()],
         "n": case.note,
         **({"h": case.hearing} if case.hearing else {}),
+        **({"q": [[q, answer_to_data(v)] for q, v in case.live_disputes().items()]} if case.disputes else {}),
     }
     record = _record_data(case.record)
     if record:

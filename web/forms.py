@@ -31,6 +31,7 @@ from engine.errors import AnswerError
 from engine.load.answers import AnswerValueError, exclusive_clash, parse_answer
 from engine.load.conditions import UNKNOWN
 from engine.load.model import Choice, Question, reference_datetime
+from engine.run.disputed import dispute_problem
 from engine.run.explanation import MeasureOutcome
 
 from .config import NOTE_MAX_CHARS
@@ -301,10 +302,12 @@ class ActionForm(FlaskForm):
 
 @dataclass(frozen=True)
 class AnswerProblem:
-    """Why an answer was not accepted: the engine's error, or a missing answer."""
+    """Why an answer was not accepted: the engine's error, or a missing answer. `field` is the
+    field it is about: the answer, or the other side's value of a disputed fact."""
 
     message: str
     detail: str | None = None
+    field: str = "answer"
 
 
 def read_answer(question: Question, form: MultiDict, reference: dt.datetime) -> tuple[Any, AnswerProblem | None]:
@@ -406,6 +409,33 @@ def form_value(question: Question, value: Any) -> dict[str, Any]:
     if isinstance(value, dt.date):
         return {"values": [value.isoformat()], "unknown": False}
     return {"values": [str(value)], "unknown": False}
+
+
+DISPUTED_FIELD, OTHER_FIELD = "disputed", "other"
+
+
+def read_dispute(
+    question: Question, form: MultiDict, given: Any, reference: dt.datetime
+) -> tuple[Any, AnswerProblem | None]:
+    """The other side's value of a fact marked disputed on the question page (None: not marked),
+    or what is wrong with it; read like the answer itself, without "I don't know"."""
+    if form.get(DISPUTED_FIELD) != "yes":
+        return None, None
+    other, problem = read_answer(question, MultiDict([("answer", v) for v in form.getlist(OTHER_FIELD)]), reference)
+    if problem is not None:
+        message = gettext("The other side’s value: %(message)s", message=problem.message)
+        return None, AnswerProblem(message, problem.detail, OTHER_FIELD)
+    why = dispute_problem(question, given, other)
+    if why is not None:
+        return None, AnswerProblem(gettext("The other side’s value: %(message)s", message=why), None, OTHER_FIELD)
+    return other, None
+
+
+def dispute_value(question: Question, form: MultiDict | None, other: Any) -> dict[str, Any]:
+    """How the disputed-fact control shows: ticked or not, and the other side's value."""
+    if form is not None:
+        return {"disputed": form.get(DISPUTED_FIELD) == "yes", "values": form.getlist(OTHER_FIELD)}
+    return {"disputed": other is not None, "values": form_value(question, other)["values"]}
 
 
 def submitted_value(form: MultiDict) -> dict[str, Any]:

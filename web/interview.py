@@ -27,7 +27,16 @@ from .case import (
     step_url,
 )
 from .case_cookie import CaseTooLargeError
-from .forms import ActionForm, AnswerProblem, StartForm, form_value, read_answer, submitted_value
+from .forms import (
+    ActionForm,
+    AnswerProblem,
+    StartForm,
+    dispute_value,
+    form_value,
+    read_answer,
+    read_dispute,
+    submitted_value,
+)
 from .rejected import redirect_back, take_rejected
 from .texts import kt
 
@@ -148,6 +157,9 @@ def step(case: Case, number: int) -> Any:
         submitted = None  # a rejected answer kept for a question this step no longer asks
     if submitted is not None:
         value, problem = read_answer(item, submitted, case.reference)
+        other = None
+        if problem is None:
+            other, problem = read_dispute(item, submitted, value, case.reference)
         if problem is not None and request.method == "POST":
             kept = redirect_back(submitted)  # shown by the GET, so Back never lands on a POST
             if kept is not None:
@@ -155,6 +167,10 @@ def step(case: Case, number: int) -> Any:
         if problem is None and request.method == "POST":
             changed = question_id in case.answers and case.answers[question_id] != value
             case.answers[question_id] = value
+            if other is None:
+                case.disputes.pop(question_id, None)
+            else:
+                case.disputes[question_id] = other
             try:
                 save_case(case)
             except CaseTooLargeError as err:
@@ -186,6 +202,7 @@ def step(case: Case, number: int) -> Any:
         choice_items=[(c.id, kt("questions", item.id, f"choices.{c.id}"), None) for c in item.choices or []],
         check_items=[(c.id, kt("questions", item.id, f"choices.{c.id}"), c.exclusive) for c in item.choices or []],
         problem=problem,
+        dispute=dispute_value(item, submitted if problem else None, case.disputes.get(question_id)),
         back_url=back_url,
         from_check=from_check,
         no_longer_applies=question_id in unused,

@@ -259,7 +259,15 @@ def record_data(case: Case) -> dict[str, Any]:
 
 def saved_case(case: Case) -> dict[str, Any]:
     """The case as a case file: answers, profile, hearing, reference date and the decision record."""
-    return case_data(case.answers, case.jurisdiction, case.reference, knowledge().version, case.hearing, case.record)
+    return case_data(
+        case.answers,
+        case.jurisdiction,
+        case.reference,
+        knowledge().version,
+        case.hearing,
+        case.record,
+        case.live_disputes(),
+    )
 
 
 @bp.route("/record/referral-letter")
@@ -391,6 +399,7 @@ def resume() -> Any:
                 dict(parsed.answers),
                 hearing=parsed.hearing,
                 record=parsed.record,
+                disputes=dict(parsed.disputes),
             )
             save_case(case)
         except CaseFileError as err:

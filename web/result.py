@@ -21,6 +21,7 @@ from engine.render.decision_tree import (
     stage_id,
 )
 from engine.render.headline import headline
+from engine.run.disputed import DisputeAnalysis
 from engine.run.explanation import grouped_outcomes
 from engine.run.session import Assessment
 
@@ -48,8 +49,11 @@ def summary_context(kb: KnowledgeBase, assessment: Assessment) -> dict[str, Any]
     }
 
 
-def result_context(kb: KnowledgeBase, case: Case, assessment: Assessment) -> dict[str, Any]:
-    """Everything the result page and the print record show, computed by the engine."""
+def result_context(
+    kb: KnowledgeBase, case: Case, assessment: Assessment, disputes: DisputeAnalysis | None = None
+) -> dict[str, Any]:
+    """Everything the result page and the print record show, computed by the engine (with
+    disputed facts: each conclusion's verdict across them)."""
     tree = build_tree(kb, assessment, page_language())
     drawn = render_drawings(tree)
     judgement_other = [n for n in kb.not_encoded if n not in assessment.not_encoded]
@@ -57,6 +61,7 @@ def result_context(kb: KnowledgeBase, case: Case, assessment: Assessment) -> dic
     return {
         **summary_context(kb, assessment),
         "case": case,
+        "disputes": disputes,
         "profile": kb.jurisdictions[assessment.jurisdiction],
         "headline": headline(assessment),
         "steps": steps,
@@ -88,12 +93,12 @@ def tree_context(tree: TreeNode, drawn: list[Drawing] | None) -> dict[str, Any]:
 def show(case: Case) -> str:
     """The explained recommendation: summary at the top, the reasons below."""
     kb = knowledge()
-    assessment = case.assess()
+    here = case.step(weigh_disputes=True)
     return render_template(
         "result/result.html",
         note_form=NoteForm(note=case.note),
         clear_form=ActionForm(),
-        **result_context(kb, case, assessment),
+        **result_context(kb, case, here.assessment, here.disputes),
     )
 
 

@@ -127,9 +127,7 @@ def scenario_case(kb: KnowledgeBase, number: int) -> CaseSource:
             ),
             [str(error) for error in errors],
         )
-    return CaseSource(
-        Case(scenario.jurisdiction, scenario.reference_date, dict(typed), hearing=scenario.hearing), number, entry
-    )
+    return CaseSource(Case(scenario.jurisdiction, scenario.reference_date, dict(typed)), number, entry)
 
 
 def current_source(required: bool = True) -> CaseSource | None:

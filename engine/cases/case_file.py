@@ -35,7 +35,7 @@ import os
 import re
 import stat
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -48,6 +48,7 @@ from engine.load.entries import validate_entry
 from engine.load.knowledge_base import KnowledgeBase
 from engine.load.model import INTERNATIONAL_PROFILE, Strict, reference_datetime
 from engine.load.yaml_source import line_of, parse_yaml_text
+from engine.run.disputed import check_disputes
 from engine.run.session import UnknownHearingError, hearing_for, reference_moment
 from engine.suggestions import suggest
 
@@ -176,6 +177,7 @@ class CaseFile(Strict):
     reference_date: dt.datetime | None = None
     knowledge_version: str | None = None
     answers: dict[str, Any] = Field(default_factory=dict)
+    disputed: dict[str, Any] = Field(default_factory=dict)  # question id -> the other side's value
     case_reference: str | None = None
     court: str | None = None
     decision_maker: str | None = None
@@ -231,6 +233,7 @@ class ParsedCase:
     hearing: str | None = None
     record: DecisionRecord = DecisionRecord()
     saved_reference: dt.datetime | None = None  # the file's own reference date, when another was asked for
+    disputes: dict[str, Any] = field(default_factory=dict)  # question id -> the other side's typed value
 
 
 def _too_large(name: str, size: int | None) -> Problem:
@@ -357,10 +360,22 @@ def _check_case_file(
         )
         for e in errors
     ] + problems
+    disputes, disputed_problems = check_disputes(kb.questions, typed, case.disputed, reference)
+    problems += [
+        Problem(
+            name,
+            line_of(data, ("disputed", qid)),
+            None,
+            f"disputed.{qid}",
+            message,
+            None if qid in kb.questions else suggest(qid, kb.questions),
+        )
+        for qid, message in disputed_problems
+    ]
     if problems:
         raise CaseFileError(problems)
     saved = case.reference_date if moment is not None else None
-    return ParsedCase(chosen, reference, typed, case.knowledge_version, case.hearing, record, saved)
+    return ParsedCase(chosen, reference, typed, case.knowledge_version, case.hearing, record, saved, disputes)
 
 
 def _decision_record(kb: KnowledgeBase, case: CaseFile, data: Any, name: str) -> tuple[DecisionRecord, list[Problem]]:
@@ -502,9 +517,10 @@ def case_data(
     knowledge_version: str,
     hearing: str | None = None,
     record: DecisionRecord | None = None,
+    disputes: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """A case as plain data, in the form `parse_case` reads back (the decision record's fields only
-    where they hold something)."""
+    """A case as plain data, in the form `parse_case` reads back (the decision record's fields and
+    the disputed answers only where they hold something)."""
     return {
         "jurisdiction": jurisdiction,
         **({"hearing": hearing} if hearing is not None else {}),
@@ -512,6 +528,7 @@ def case_data(
         "knowledge_version": knowledge_version,
         **record_data(record or DecisionRecord()),
         "answers": {key: answer_to_data(value) for key, value in answers.items()},
+        **({"disputed": {key: answer_to_data(value) for key, value in disputes.items()}} if disputes else {}),
     }
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from engine.i18n import N_, _
 from engine.load.answers import answer_text
@@ -25,6 +25,7 @@ from engine.load.hearings import Hearing
 from engine.load.model import STRENGTHS, Question
 from engine.load.validate import applies
 from engine.run.deadlines import deadline_words
+from engine.run.disputed import DisputeAnalysis, Verdict, verdict
 from engine.run.explanation import MeasureOutcome, SourceView, source_views
 from engine.run.program import Program
 from engine.run.session import Assessment
@@ -57,6 +58,7 @@ class TestCondition:
     rests_on: tuple[Reading, ...]
     rule: str  # the rule it is read from
     thresholds: tuple[str, ...] = ()  # the profile's values it compares with, in words
+    dispute: Verdict | None = None  # with disputed facts: whether it holds either way, or on what it turns
 
     @property
     def state_words(self) -> str:
@@ -75,6 +77,7 @@ class TestCard:
     conditions: tuple[TestCondition, ...]
     conclusions: tuple[MeasureOutcome, ...]  # what the case reached on the measure (e.g. prohibited)
     sources: tuple[SourceView, ...]
+    dispute: Verdict | None = None  # with disputed facts: the test's state either way, or on what it turns
 
     @property
     def state(self) -> str:
@@ -126,6 +129,11 @@ class BenchCard:
     sources: tuple[SourceView, ...]  # every source shown on the card, once
     complete: bool
     open_questions: int
+    disputes: DisputeAnalysis | None = None  # the disputed facts, and every conclusion's verdict across them
+
+    def verdict_on(self, kind: str, measure: str) -> Verdict | None:
+        found = self.disputes.of(kind, measure) if self.disputes is not None else None
+        return found.verdict if found is not None else None
 
 
 def _leaf(program: Program, assessment: Assessment) -> Callable[[Atom], bool | None]:
@@ -362,8 +370,20 @@ def _checklist(program: Program, assessment: Assessment, hearing: Hearing | None
     return tuple(items)
 
 
-def bench_card(assessment: Assessment) -> BenchCard:
-    """The bench card of the assessment's hearing (the whole pathway when it has none)."""
+def _with_disputes(program: Program, card: TestCard, hearing: Hearing, disputes: DisputeAnalysis) -> TestCard:
+    """The test with each condition's verdict across the disputed values (the same conditions in every variant)."""
+    cards = [card] + [test_card(program, v.assessment, hearing) for v in disputes.variants[1:]]
+    conditions = tuple(
+        replace(c, dispute=verdict(disputes, [other.conditions[i].state for other in cards]))
+        for i, c in enumerate(card.conditions)
+    )
+    return replace(card, conditions=conditions, dispute=verdict(disputes, [other.state for other in cards]))
+
+
+def bench_card(assessment: Assessment, disputes: DisputeAnalysis | None = None) -> BenchCard:
+    """The bench card of the assessment's hearing (the whole pathway when it has none); with
+    `disputes` (engine.run.disputed, the case as given first), each condition and conclusion says
+    whether it holds either way."""
     program = assessment.program
     kb = program.kb
     hearing = assessment.hearing
@@ -374,6 +394,8 @@ def bench_card(assessment: Assessment) -> BenchCard:
         return assessment.hearing is None or assessment.hearing.covers(point)
 
     test = test_card(program, assessment, hearing) if hearing is not None else None
+    if test is not None and disputes is not None:
+        test = _with_disputes(program, test, hearing, disputes)
     deadlines = _deadlines(program, assessment, in_scope)
     prohibited = tuple(m for m in assessment.measures if m.kind == "prohibit" and in_scope(m.decision_point))
     checklist = _checklist(program, assessment, hearing)
@@ -393,6 +415,7 @@ def bench_card(assessment: Assessment) -> BenchCard:
         _unique(shown),
         assessment.complete,
         len(assessment.open_questions),
+        disputes,
     )
 
 
@@ -407,8 +430,12 @@ def to_text(card: BenchCard) -> str:
     test = card.test
     if test is not None:
         lines.append(f"{test.title}: {test.state_words}")
+        if test.dispute is not None:
+            lines.append("  " + dispute_words(test.dispute, card.disputes))
         for condition in test.conditions:
             lines.append(f"  [{condition.state_words}] {condition.label}")
+            if condition.dispute is not None:
+                lines.append("      " + dispute_words(condition.dispute, card.disputes))
             for threshold in condition.thresholds:
                 lines.append(f"      {threshold}")
             for reading in condition.rests_on:
@@ -433,6 +460,49 @@ def to_text(card: BenchCard) -> str:
             mark = item.reached.words if item.reached else _("not reached for these answers")
             lines.append(f"  [ ] {item.title} ({mark})")
         lines.append("")
+    if card.disputes is not None:
+        lines += disputes_text(card.disputes)
     lines.append(_("Sources"))
     lines += [f"  {view.label()}" for view in card.sources]
     return "\n".join(lines) + "\n"
+
+
+def fact_words(analysis: DisputeAnalysis, question_id: str) -> str:
+    """A disputed fact in words: the question, the answer given and the other side's value."""
+    kb = analysis.given.assessment.program.kb
+    question = kb.questions[question_id]
+    return _("%(question)s — given: %(given)s; other side: %(other)s") % {
+        "question": question.text,
+        "given": answer_text(question, analysis.given.answers[question_id]),
+        "other": answer_text(question, analysis.disputes[question_id]),
+    }
+
+
+def dispute_words(found: Verdict, analysis: DisputeAnalysis) -> str:
+    """ "holds either way" or "depends on: <the facts it turns on>"."""
+    if found.holds:
+        return _("holds either way")
+    kb = analysis.given.assessment.program.kb
+    facts = "; ".join(kb.questions[q].text for q in found.turns_on) or _("a combination of the disputed facts")
+    return _("depends on: %(facts)s") % {"facts": facts}
+
+
+def disputes_text(analysis: DisputeAnalysis) -> list[str]:
+    """The disputed facts, what the court must establish, and each conclusion that turns on them."""
+    lines = [_("Disputed facts")]
+    lines += [f"  {fact_words(analysis, q)}" for q in analysis.disputes]
+    if analysis.alone:
+        lines.append(
+            "  " + _("Beyond %(n)d disputed facts, each further one is varied alone.") % {"n": len(analysis.combined)}
+        )
+    must = analysis.must_establish
+    if must:
+        kb = analysis.given.assessment.program.kb
+        lines.append(_("The court must establish:"))
+        lines += [f"  {kb.questions[q].text}" for q in must]
+    else:
+        lines.append(_("Every conclusion holds either way."))
+    for m in analysis.depending:
+        lines.append(f"  {m.title} ({m.kind}): " + dispute_words(m.verdict, analysis))
+    lines.append("")
+    return lines

@@ -30,6 +30,7 @@ from engine.load.hearings import WHOLE_PATHWAY, Hearing
 from engine.load.knowledge_base import KnowledgeBase
 from engine.load.model import INTERNATIONAL_PROFILE, NotEncoded, Question, reference_datetime
 from engine.run.compiler import PathwayEngine, compile_engine_class
+from engine.run.disputed import DisputeAnalysis, Variant, analyse, combinations
 from engine.run.evaluator import Evaluation, Relevance, holds
 from engine.run.explanation import MeasureOutcome, TraceStep, measure_outcomes, trace_steps
 from engine.run.program import ParameterUse, Program
@@ -206,6 +207,7 @@ class InterviewStep:
     assessment: Assessment
     steps: tuple[str, ...]
     asking: NextQuestion | None = None  # None: no step was asked for, or the step has no question
+    disputes: DisputeAnalysis | None = None  # the conclusions compared across the disputed values, if any
 
     @property
     def asking_id(self) -> str | None:
@@ -222,19 +224,46 @@ def interview_step(
     now: dt.datetime,
     step: int | None = None,
     hearing: str | None = None,
+    disputes: Mapping[str, Any] | None = None,
 ) -> InterviewStep:
-    """Assess the case (answers in the order given) for a hearing and, if `step` is given, the question at that step."""
+    """Assess the case (answers in the order given) for a hearing and, if `step` is given, the question at that step.
+    With `disputes` (question id -> the other side's value) and no step, the conclusions are compared
+    across the disputed values too (`weigh_disputes`)."""
     assessment = assess_typed(kb, answers, jurisdiction, now, hearing=hearing)
     following = assessment.next_question
     steps = (*answers, following.question.id) if following is not None else tuple(answers)
     if step is None or not 1 <= step <= len(steps):
-        return InterviewStep(assessment, steps)
+        weighed = weigh_disputes(kb, answers, disputes, jurisdiction, now, hearing, assessment) if disputes else None
+        return InterviewStep(assessment, steps, disputes=weighed)
     question_id = steps[step - 1]
     without = {k: v for k, v in answers.items() if k != question_id}
     asked = asked_question(kb, without, jurisdiction, now, question_id, hearing) or NextQuestion(
         kb.questions[question_id], []
     )
     return InterviewStep(assessment, steps, asked)
+
+
+def weigh_disputes(
+    kb: KnowledgeBase,
+    answers: Mapping[str, Any],
+    disputes: Mapping[str, Any],
+    jurisdiction: str,
+    now: dt.datetime,
+    hearing: str | None = None,
+    given: Assessment | None = None,
+) -> DisputeAnalysis | None:
+    """Assess the case with each combination of the disputed values (engine.run.disputed) and
+    compare the conclusions; None when no answered question is disputed."""
+    found = combinations(answers, disputes)
+    if len(found) < 2:
+        return None
+    variants = []
+    for other_side, varied in found:
+        if not other_side and given is not None:
+            variants.append(Variant(other_side, varied, given))
+        else:
+            variants.append(Variant(other_side, varied, assess_typed(kb, varied, jurisdiction, now, hearing=hearing)))
+    return analyse(disputes, variants)
 
 
 def unused_answers(

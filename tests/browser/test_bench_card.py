@@ -1,18 +1,32 @@
 """The bench card in a real browser without JavaScript: the detention-hearing vignette (V8) loaded
-from the scenario library, the card opened from the result page, the pre-trial detention test
+as its case file (with the hearing it is about) on the resume page, the card opened from the result page, the pre-trial detention test
 condition by condition with the states the knowledge gives, and axe-core finds nothing."""
 
 from __future__ import annotations
 
+import yaml
 from playwright.sync_api import Browser, expect
 
+from engine.cases.case_file import case_data
 from engine.load.answers import parse_answers
 from engine.render.bench_card import STATE_WORDS, bench_card
 from engine.run.session import assess_typed
 
 from .accessibility import assert_accessible
 from .conftest import LiveServer
-from .test_tree import vignette_number
+
+
+def resume_vignette(page, server: LiveServer, vignette: str) -> None:
+    """Load a vignette's case file, for the hearing it is about, on the resume page (as a user would)."""
+    kb = server.app.extensions["pathway_kb"]
+    scenario = next(e.scenario for e in kb.scenarios if e.scenario.vignette == vignette)
+    typed, errors = parse_answers(kb.questions, scenario.answers, scenario.reference_date)
+    assert not errors
+    data = case_data(typed, scenario.jurisdiction, scenario.reference_date, kb.version, scenario.hearing)
+    page.goto(server.url + "/resume")
+    body = yaml.safe_dump(data, allow_unicode=True).encode()
+    page.set_input_files("#case_file", files=[{"name": "case.yaml", "mimeType": "application/x-yaml", "buffer": body}])
+    page.get_by_role("button", name="Upload and continue").click()
 
 
 def test_the_bench_card_of_the_detention_hearing_without_javascript(browser: Browser, live_server: LiveServer):
@@ -26,8 +40,7 @@ def test_the_bench_card_of_the_detention_hearing_without_javascript(browser: Bro
     context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     try:
-        page.goto(f"{live_server.url}/scenarios/{vignette_number(live_server, 'V8')}")
-        page.get_by_role("button", name="Load as my current case").click()
+        resume_vignette(page, live_server, "V8")
         page.goto(live_server.url + "/result")
         page.get_by_role("link", name="The bench card for First appearance or pre-trial detention hearing").click()
         expect(page.locator("h1")).to_have_text("Bench card: First appearance or pre-trial detention hearing")

@@ -121,7 +121,7 @@ def test_answers_never_reach_the_logs(user, caplog):
 
 def test_every_screen_shows_the_disclaimer(user):
     user.start()
-    for path in ("/", "/step/1", "/check", "/result", "/record", "/resume", "/missing"):
+    for path in ("/", "/step/1", "/check", "/result", "/record", "/bench-card", "/resume", "/missing"):
         html = user.client.get(path).get_data(as_text=True)
         assert "This is not a decision." in html, path
 
@@ -166,6 +166,8 @@ def test_every_route_is_a_known_feature(app):
             "records.download_deadlines",
             "records.resume",
             "records.finish",
+            "bench_card.show",  # tested in tests/browser/test_bench_card.py and tests/web/test_bench_card_vignettes.py
+            "bench_card.pdf",
             "language.choose",  # tested in tests/web/test_languages.py
         }
         | TRAINER_AND_POLICY_ROUTES
