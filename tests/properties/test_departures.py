@@ -104,12 +104,20 @@ def owed(kb, answers: dict, jurisdiction: str) -> set[tuple[str, str]]:
     statement = answers.get("statement_circumstances") or frozenset()
     if statement & STATEMENT_CONCERNS:
         due |= {("require", "voluntariness_review"), ("prohibit", "coerced_statement_as_evidence")}
+    if "pressure_or_ill_treatment" in statement:  # CAT arts 12-13: investigated, not only excluded
+        due |= {("require", "investigation_of_ill_treatment"), ("require", "protection_of_complainant_child")}
     if held:
         due.add(("require", "appearance_before_judge"))
         for condition, measure in CUSTODY_CONDITIONS.items():
             if condition in (answers.get("custody_conditions") or frozenset()):
                 due.add(("require", measure))
+        if answers.get("administrative_detention") is True:  # GC24 para 100, CRC art 37(d)
+            due.add(("require", "due_process_for_security_detention"))
     detained = answers.get("currently_detained") is True
+    if detained and (values["public_health_emergency_declared"] or answers.get("public_health_emergency") is True):
+        due |= {("require", "emergency_release_review"), ("require", "health_safeguards_in_detention")}
+    if held and detained and "with_convicted" in (answers.get("custody_conditions") or frozenset()):
+        due.add(("require", "separation_of_untried_from_convicted"))  # Havana rule 17
     court = answers.get("case_before_court") is True
     if detained:
         due |= set(DETENTION) | {
