@@ -10,6 +10,7 @@ out where the same entry is marked further down the page (the headline's links t
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import current_app
@@ -66,7 +67,19 @@ def answer_words(question: Question, value: Any) -> str:
     return answer_text(question, value, kb.translations.choice_labels(question, lang))
 
 
+RULE_ID = re.compile(r"\bR-[A-Z]+-\d{2}\b")
+
+
+def rule_ids(text: Any) -> Markup:
+    """A text with each rule id it names set in small print (`.rule-id`): the ids are details for
+    whoever looks a rule up, the words around them are for the reader."""
+    html = str(text if isinstance(text, Markup) else escape(text))
+    # Only the ids' own characters ([A-Z0-9-]) go into the inserted markup, around escaped text.
+    return Markup(RULE_ID.sub(lambda m: f'<span class="rule-id">{m.group(0)}</span>', html))  # noqa: S704
+
+
 def init_app(app: Any) -> None:
+    app.add_template_filter(rule_ids, "rule_ids")
     app.add_template_global(kt, "kt")
     app.add_template_global(kt_plain, "kt_plain")
     app.add_template_global(answer_words, "answer_text")

@@ -81,6 +81,9 @@ class FactUse:
     value: Any
     text: str
     derived: bool = False
+    # Of a derived fact: the rules that concluded it (true), or that would have (false); pages
+    # name the fact by them, never by its internal name.
+    rules: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -274,7 +277,7 @@ def _explained_for(program: Program) -> _Explained:
     return found
 
 
-def _fact_use(kb: KnowledgeBase, name: str, answers: dict, derived: dict) -> FactUse | None:
+def _fact_use(kb: KnowledgeBase, name: str, answers: dict, derived: dict, fired: set[str]) -> FactUse | None:
     """The fact as the rule used it; None when the case has no value for it (a question not
     asked, a derived fact still open): the rule applied without it, so it is no reason."""
     if name in kb.questions:
@@ -283,7 +286,9 @@ def _fact_use(kb: KnowledgeBase, name: str, answers: dict, derived: dict) -> Fac
         question = kb.questions[name]
         return FactUse(name, question.text, answers[name], answer_text(question, answers[name]))
     if derived.get(name) is not None:
-        return FactUse(name, name.replace("_", " "), derived[name], "yes" if derived[name] else "no", derived=True)
+        setters = [rule.id for rule in kb.rules.values() if name in rule.spec.then.set]
+        rules = tuple(r for r in setters if r in fired) if derived[name] else tuple(setters)
+        return FactUse(name, name.replace("_", " "), derived[name], "yes" if derived[name] else "no", True, rules)
     return None
 
 
@@ -297,7 +302,7 @@ def trace_steps(program: Program, fired: list[str], answers: dict, derived: dict
         if rule.id not in fired_set:
             continue
         names = dict.fromkeys(a.name for a in atoms(rule.condition) if a.kind not in ("param", "param_compare"))
-        facts = [use for use in (_fact_use(kb, n, answers, derived) for n in names) if use is not None]
+        facts = [use for use in (_fact_use(kb, n, answers, derived, fired_set) for n in names) if use is not None]
         spec = rule.spec
         steps.append(
             TraceStep(

@@ -136,7 +136,7 @@ def test_result_page_renders_the_text_tree_when_dot_fails(
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert notice in page
-    assert "Rule applied: R-DIV-01 Diversion" in page  # the text tree
+    assert 'Rule applied: <span class="rule-id">R-DIV-01</span> Diversion' in page  # the text tree
     assert "<svg" not in page
     assert warnings() == expected  # dot was run (or found missing) and failed in exactly this way
     runs = dot_runs(folder)

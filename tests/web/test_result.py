@@ -93,7 +93,7 @@ def test_decision_tree_is_drawn_and_given_as_text(user):
     assert "<svg" in tree and "</svg>" in tree
     assert "R&#45;DIV&#45;01" in tree or "R-DIV-01" in tree
     text = tree.split('id="tree-text-title"')[1]
-    assert "Rule applied: R-DIV-01 Diversion" in text
+    assert 'Rule applied: <span class="rule-id">R-DIV-01</span> Diversion' in text
     assert "Answer: Does the child admit the facts? — <strong>yes</strong>" in text
     assert "<strong>Recommended:</strong> Divert" in text
     assert "rules examined did not apply" in text or "rule examined did not apply" in text
@@ -114,7 +114,7 @@ def test_without_graphviz_the_page_says_so_and_keeps_the_text_tree(user, monkeyp
     html = text_of(response)
     assert response.status_code == 200
     assert "Graphviz (the “dot” program) is not installed" in html
-    assert "Rule applied: R-DIV-01 Diversion" in html
+    assert 'Rule applied: <span class="rule-id">R-DIV-01</span> Diversion' in html
     assert "<svg" not in html
     assert user.client.get("/result/tree.svg").status_code == 404
 
