@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint check bench bench-smoke load load-pages system-deps clean translations compile-translations
+.PHONY: run test lint check bench bench-smoke load load-pages system-deps clean translations compile-translations screenshots
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ test: $(STAMP) $(MO_FILES) system-deps
 	$(BIN)/yamllint knowledge tests/fixtures
 	$(BIN)/pathway check
 	$(BIN)/pytest -q
+
+## The README's screenshots (docs/screenshots/*.png), from the real app in Chromium.
+screenshots: $(STAMP) $(MO_FILES) system-deps
+	$(BIN)/python docs/screenshots/take.py
 
 check: $(STAMP) $(MO_FILES)
 	$(BIN)/pathway check
