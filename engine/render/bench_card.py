@@ -25,12 +25,13 @@ from engine.load.hearings import Hearing
 from engine.load.model import STRENGTHS, Question
 from engine.load.validate import applies
 from engine.run.deadlines import deadline_words
-from engine.run.disputed import DisputeAnalysis, Verdict, verdict
+from engine.run.disputed import DisputeAnalysis, MeasureVerdict, Verdict, verdict
 from engine.run.explanation import MeasureOutcome, SourceView, source_views
 from engine.run.program import Program
 from engine.run.session import Assessment
 
 MET, NOT_MET, NOT_KNOWN = "met", "not_met", "not_known"
+MAX_DEPENDING = 3  # conclusions that turn on a disputed fact listed on the card (the result lists all)
 NOT_IN_QUESTION = "not_in_question"  # the test's premise does not hold: the measure is not sought
 STATE_WORDS = {
     MET: N_("met"),
@@ -130,6 +131,8 @@ class BenchCard:
     complete: bool
     open_questions: int
     disputes: DisputeAnalysis | None = None  # the disputed facts, and every conclusion's verdict across them
+    depending: tuple[MeasureVerdict, ...] = ()  # the hearing's conclusions that turn on them (at most MAX_DEPENDING)
+    more_depending: int = 0  # the other conclusions that turn on them (on the result page)
 
     def verdict_on(self, kind: str, measure: str) -> Verdict | None:
         found = self.disputes.of(kind, measure) if self.disputes is not None else None
@@ -399,6 +402,9 @@ def bench_card(assessment: Assessment, disputes: DisputeAnalysis | None = None) 
     deadlines = _deadlines(program, assessment, in_scope)
     prohibited = tuple(m for m in assessment.measures if m.kind == "prohibit" and in_scope(m.decision_point))
     checklist = _checklist(program, assessment, hearing)
+    # One page: the hearing's own conclusions that turn on a disputed fact; the rest are counted.
+    all_depending = disputes.depending if disputes is not None else ()
+    depending = [m for m in all_depending if in_scope(m.decision_point)]
     shown = [
         *(test.sources if test else ()),
         *(view for line in deadlines for view in line.measure.basis),
@@ -416,6 +422,8 @@ def bench_card(assessment: Assessment, disputes: DisputeAnalysis | None = None) 
         assessment.complete,
         len(assessment.open_questions),
         disputes,
+        tuple(depending[:MAX_DEPENDING]),
+        len(all_depending) - min(len(depending), MAX_DEPENDING),
     )
 
 

@@ -58,6 +58,7 @@ class MeasureVerdict:
     kind: str
     measure: str
     title: str
+    decision_point: str
     in_given: bool  # reached with the answers as given
     verdict: Verdict
 
@@ -162,14 +163,16 @@ def analyse(disputes: Mapping[str, Any], variants: list[Variant]) -> DisputeAnal
     shell = DisputeAnalysis(
         {q: disputes[q] for q in facts}, tuple(facts[:MAX_COMBINED]), tuple(facts[MAX_COMBINED:]), tuple(variants), ()
     )
-    titles: dict[tuple[str, str], str] = {}
+    seen: dict[tuple[str, str], Any] = {}
     for variant in variants:
         for m in variant.assessment.measures:
-            titles.setdefault((m.kind, m.id), m.title)
+            seen.setdefault((m.kind, m.id), m)
     reached = [v.assessment.measure_pairs() for v in variants]
     measures = tuple(
-        MeasureVerdict(kind, measure, title, (kind, measure) in reached[0], verdict(shell, [key in r for r in reached]))
-        for (kind, measure), title in titles.items()
-        for key in [(kind, measure)]
+        MeasureVerdict(
+            kind, measure, m.title, m.decision_point, key in reached[0], verdict(shell, [key in r for r in reached])
+        )
+        for key, m in seen.items()
+        for kind, measure in [key]
     )
     return DisputeAnalysis(shell.disputes, shell.combined, shell.alone, shell.variants, measures)

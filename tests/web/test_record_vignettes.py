@@ -73,14 +73,14 @@ def vignettes(app: Flask):
     return [entry.scenario for entry in kb.scenarios if entry.scenario.vignette]
 
 
-def resumed(app: Flask, scenario, hearing: str | None = None) -> User:
-    """A user who loaded the vignette's case file (with a typical record) on the resume page."""
+def resumed(app: Flask, scenario, hearing: str | None = None, disputes: dict | None = None) -> User:
+    """A user who loaded the vignette's case file (with a typical record, and any disputes) on the resume page."""
     kb = app.extensions["pathway_kb"]
     typed, errors = parse_answers(kb.questions, scenario.answers, scenario.reference_date)
     assert not errors
     assessment = assess_typed(kb, typed, scenario.jurisdiction, scenario.reference_date, hearing=hearing)
     data = case_data(
-        typed, scenario.jurisdiction, scenario.reference_date, kb.version, hearing, typical_record(assessment)
+        typed, scenario.jurisdiction, scenario.reference_date, kb.version, hearing, typical_record(assessment), disputes
     )
     user = User(browser_client(app))
     response = user.client.post(
