@@ -1,7 +1,8 @@
 """A disputed fact in a real browser without JavaScript: the detention-hearing vignette (V8) loaded
 as its case file, its age marked disputed on the question page (the other side says 18), then the
 result and the bench card say what turns on it ("depends on") and what holds either way; axe-core
-finds nothing on the question page, the result's disputes and the bench card."""
+finds nothing on the question page, the result's disputes and the bench card (at 1280 and 390 px,
+where the card does not scroll sideways)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import re
 
 from playwright.sync_api import Browser, expect
 
-from .accessibility import assert_accessible
+from .accessibility import assert_accessible, assert_fits_the_width
 from .conftest import LiveServer
 from .test_bench_card import resume_vignette
 
@@ -50,9 +51,13 @@ def test_a_fact_marked_disputed_without_javascript(browser: Browser, live_server
     checking = browser.new_context(storage_state=cookies, viewport={"width": 1280, "height": 900})
     try:
         page = checking.new_page()
-        page.goto(live_server.url + "/bench-card")
-        expect(page.locator("#disputes")).to_be_visible()
-        assert_accessible(page)
+        for width in (1280, 390):  # the detention test's table and the disputes, on a laptop and a phone
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(live_server.url + "/bench-card")
+            expect(page.locator("#disputes")).to_be_visible()
+            assert_accessible(page)
+            if width < 1280:
+                assert_fits_the_width(page)
         page.goto(live_server.url + "/result")
         assert_accessible(page, {"include": [["#disputes"]]})
         page.goto(live_server.url + "/check")
