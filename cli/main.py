@@ -30,6 +30,7 @@ from engine.load.answers import AnswerValueError, allowed_text, parse_answer
 from engine.load.knowledge_base import KnowledgeBase
 from engine.load.loader import load_knowledge, read_knowledge
 from engine.load.model import INTERNATIONAL_PROFILE, Question
+from engine.load.profiles import read_profile_file, with_profile
 from engine.render import bench_card as bench_cards
 from engine.render import decision_tree
 from engine.render.report import DISCLAIMER, to_data, to_text
@@ -259,6 +260,13 @@ def _read_case(
     default=None,
     help=_("Also write the open deadlines to this calendar file (.ics; the case reference only, no answer)."),
 )
+@click.option(
+    "--profile",
+    "profile_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help=_("Assess under the jurisdiction profile in this file (it may extend a profile of the knowledge base)."),
+)
 @knowledge_option
 def assess(
     case: Path,
@@ -266,15 +274,27 @@ def assess(
     jurisdiction: str | None,
     reference: dt.datetime | None,
     ics_file: Path | None,
+    profile_file: Path | None,
     knowledge_dir: Path | None,
 ) -> None:
     """Explained recommendation for a case file (answers keyed by question id; YAML or JSON)."""
     kb = _load(knowledge_dir)
+    if profile_file is not None:
+        try:
+            profile = read_profile_file(kb, profile_file)
+        except KnowledgeError as err:
+            click.echo(_("The profile cannot be used:"), err=True)
+            for problem in err.problems:
+                click.echo(f"  {problem}", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        kb, jurisdiction = with_profile(kb, profile), profile.id
     parsed = _read_case(kb, case, jurisdiction, reference)
     if ics_file is not None and (why := _why_not_writable(ics_file)) is not None:
         click.echo(_("The calendar cannot be written to {path}: {why}.").format(path=ics_file, why=why), err=True)
         sys.exit(EXIT_BAD_INPUT)
-    result = assess_typed(kb, parsed.answers, parsed.jurisdiction, parsed.reference, "experta", parsed.hearing)
+    result = assess_typed(
+        kb, parsed.answers, parsed.jurisdiction, parsed.reference, "experta", parsed.hearing, parsed.conduct_date
+    )
     if ics_file is not None:
         from engine.render.calendar_file import deadlines_ics
 

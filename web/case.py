@@ -65,6 +65,7 @@ class Case:
     dropped: list[str] = field(default_factory=list)  # answers the current knowledge base no longer accepts
     record: DecisionRecord = field(default_factory=DecisionRecord)  # what the decision-maker decided
     disputes: dict[str, Any] = field(default_factory=dict)  # disputed answers: question id -> the other side's value
+    conduct_date: dt.date | None = None  # from a case file: the substantive law in force then
 
     @property
     def note(self) -> str:
@@ -81,7 +82,15 @@ class Case:
         kb = knowledge()
         disputes = self.live_disputes() if weigh_disputes else None
         return on_engine_thread(
-            interview_step, kb, self.answers, self.jurisdiction, self.reference, number, self.hearing, disputes
+            interview_step,
+            kb,
+            self.answers,
+            self.jurisdiction,
+            self.reference,
+            number,
+            self.hearing,
+            disputes,
+            self.conduct_date,
         )
 
     def live_disputes(self) -> dict[str, Any]:
@@ -114,6 +123,15 @@ def _reference(value: Any) -> dt.datetime | None:
     return moment
 
 
+def _conduct_date(value: Any) -> dt.date | None:
+    """The date of the conduct kept in the cookie, if it is one a case file could have given."""
+    try:
+        day = dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+    return day if day is not None and EARLIEST_REFERENCE_DATE <= day <= LATEST_REFERENCE_DATE else None
+
+
 def load_case() -> Case | None:
     """The case of this browser session, if one was started (answers re-checked against the knowledge base).
 
@@ -132,6 +150,7 @@ def load_case() -> Case | None:
         reference,
         hearing=hearing if isinstance(hearing, str) and hearing in kb.hearings else None,
         record=_record_from(data.get("x"), note if isinstance(note, str) else "", kb),
+        conduct_date=_conduct_date(data.get("c")),
     )
     for item in items if isinstance(items, list) else []:
         if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str) and item[0] in kb.questions):
@@ -212,6 +231,7 @@ def save_case(case: Case) -> None:
         "n": case.note,
         **({"h": case.hearing} if case.hearing else {}),
         **({"q": [[q, answer_to_data(v)] for q, v in case.live_disputes().items()]} if case.disputes else {}),
+        **({"c": case.conduct_date.isoformat()} if case.conduct_date else {}),
     }
     record = _record_data(case.record)
     if record:

@@ -267,6 +267,7 @@ def saved_case(case: Case) -> dict[str, Any]:
         case.hearing,
         case.record,
         case.live_disputes(),
+        case.conduct_date,
     )
 
 
@@ -400,6 +401,7 @@ def resume() -> Any:
                 hearing=parsed.hearing,
                 record=parsed.record,
                 disputes=dict(parsed.disputes),
+                conduct_date=parsed.conduct_date,
             )
             save_case(case)
         except CaseFileError as err:

@@ -27,7 +27,7 @@ from typing import Any
 from engine.analysis.generate import value_classes
 from engine.load.knowledge_base import KnowledgeBase
 from engine.load.routes import route_for
-from engine.run.session import engine_for, open_questions, program_for
+from engine.run.session import dated_program, engine_for, open_questions
 
 KINDS = ("require", "recommend", "prohibit")
 NOT_ANSWERED = None
@@ -131,7 +131,7 @@ def what_would_change(
     confirm: bool = True,
 ) -> CounterfactualReport:
     """The smallest sets (one or two) of answer changes that change a required/recommended/prohibited measure."""
-    program = program_for(kb, jurisdiction)
+    program = dated_program(kb, jurisdiction, now)[0]
     evaluate_case = program.compiled.evaluation
     answers = dict(answers)
     base_eval = evaluate_case(answers, now)

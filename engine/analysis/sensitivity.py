@@ -91,7 +91,7 @@ def parameter_candidates(question: Question, parameter_values: dict[str, Any]) -
 
 def unknown_facts(kb: KnowledgeBase, assessment: Assessment) -> list[UnknownFact]:
     """Every "I don't know" answer of the case, in asking order, with its effect on the result."""
-    program = program_for(kb, assessment.jurisdiction)
+    program = assessment.program or program_for(kb, assessment.jurisdiction)
     engine = engine_for(program)
     now: dt.datetime = assessment.reference
     reached = assessment.measure_pairs()

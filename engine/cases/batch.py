@@ -31,6 +31,7 @@ from engine.cases.case_file import CaseChecker, ParsedCase, read_case_file
 from engine.errors import CaseFileError
 from engine.load.knowledge_base import KnowledgeBase
 from engine.run.compiler import compile_engine_class
+from engine.run.law_in_force import law_in_force, overrides_for
 from engine.run.program import Program
 from engine.suggestions import suggest
 
@@ -138,7 +139,12 @@ class Assessor:
 
     def _result(self, scenario: LawVariant, parsed) -> dict[str, Any]:
         jurisdiction = scenario.jurisdiction or parsed.jurisdiction
-        fired, measures, complete = self._run_for(jurisdiction, scenario.overrides)(parsed.answers, parsed.reference)
+        # the law in force for this case (dated values), under any override the batch asks for
+        dated = overrides_for(
+            self.kb, jurisdiction, law_in_force(self.kb, jurisdiction, parsed.reference, parsed.conduct_date)
+        )
+        law = tuple(sorted({**dated, **dict(scenario.overrides)}.items())) if dated else scenario.overrides
+        fired, measures, complete = self._run_for(jurisdiction, law)(parsed.answers, parsed.reference)
         result: dict[str, Any] = {"jurisdiction": jurisdiction}
         if scenario.overrides:
             result["overrides"] = dict(scenario.overrides)

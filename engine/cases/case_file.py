@@ -46,17 +46,19 @@ from engine.errors import CaseFileError, Problem
 from engine.load.answers import NOT_CANONICAL, answer_to_data, canonical_answer, parse_answers
 from engine.load.entries import validate_entry
 from engine.load.knowledge_base import KnowledgeBase
-from engine.load.model import INTERNATIONAL_PROFILE, Strict, reference_datetime
+from engine.load.model import (
+    EARLIEST_REFERENCE_DATE,
+    INTERNATIONAL_PROFILE,
+    LATEST_REFERENCE_DATE,
+    Strict,
+    reference_datetime,
+)
 from engine.load.yaml_source import line_of, parse_yaml_text
 from engine.run.disputed import check_disputes
 from engine.run.session import UnknownHearingError, hearing_for, reference_moment
 from engine.suggestions import suggest
 
 MAX_CASE_FILE_BYTES = 256 * 1024
-# The reference dates a case may have, here and in the web start form: wide enough for any real
-# case, and narrow enough that every date is written with four-digit years and can be read back.
-EARLIEST_REFERENCE_DATE = dt.date(1990, 1, 1)
-LATEST_REFERENCE_DATE = dt.date(2100, 12, 31)
 # A knowledge version as `content_hash` or a release writes it; anything else is not one.
 KNOWLEDGE_VERSION = re.compile(r"[A-Za-z0-9._+-]{1,64}")
 
@@ -175,6 +177,7 @@ class CaseFile(Strict):
     jurisdiction: str | None = None
     hearing: str | None = None  # the decision prepared (knowledge/hearings.yaml); none: the whole pathway
     reference_date: dt.datetime | None = None
+    conduct_date: dt.date | None = None  # when the alleged conduct took place: the substantive law in force then
     knowledge_version: str | None = None
     answers: dict[str, Any] = Field(default_factory=dict)
     disputed: dict[str, Any] = Field(default_factory=dict)  # question id -> the other side's value
@@ -190,7 +193,7 @@ class CaseFile(Strict):
     def _as_datetime(cls, value: Any) -> Any:
         return None if value is None else reference_from(value)
 
-    @field_validator("decision_date", mode="before")
+    @field_validator("decision_date", "conduct_date", mode="before")
     @classmethod
     def _a_date(cls, value: Any) -> Any:
         return None if value is None else record_date(value)
@@ -234,6 +237,7 @@ class ParsedCase:
     record: DecisionRecord = DecisionRecord()
     saved_reference: dt.datetime | None = None  # the file's own reference date, when another was asked for
     disputes: dict[str, Any] = field(default_factory=dict)  # question id -> the other side's typed value
+    conduct_date: dt.date | None = None
 
 
 def _too_large(name: str, size: int | None) -> Problem:
@@ -375,7 +379,9 @@ def _check_case_file(
     if problems:
         raise CaseFileError(problems)
     saved = case.reference_date if moment is not None else None
-    return ParsedCase(chosen, reference, typed, case.knowledge_version, case.hearing, record, saved, disputes)
+    return ParsedCase(
+        chosen, reference, typed, case.knowledge_version, case.hearing, record, saved, disputes, case.conduct_date
+    )
 
 
 def _decision_record(kb: KnowledgeBase, case: CaseFile, data: Any, name: str) -> tuple[DecisionRecord, list[Problem]]:
@@ -518,6 +524,7 @@ def case_data(
     hearing: str | None = None,
     record: DecisionRecord | None = None,
     disputes: dict[str, Any] | None = None,
+    conduct_date: dt.date | None = None,
 ) -> dict[str, Any]:
     """A case as plain data, in the form `parse_case` reads back (the decision record's fields and
     the disputed answers only where they hold something)."""
@@ -525,6 +532,7 @@ def case_data(
         "jurisdiction": jurisdiction,
         **({"hearing": hearing} if hearing is not None else {}),
         "reference_date": reference.isoformat(timespec="minutes"),  # strftime writes the year 226 as "226"
+        **({"conduct_date": conduct_date.isoformat()} if conduct_date is not None else {}),
         "knowledge_version": knowledge_version,
         **record_data(record or DecisionRecord()),
         "answers": {key: answer_to_data(value) for key, value in answers.items()},

@@ -66,7 +66,9 @@ def run_scenario(kb: KnowledgeBase, entry: ScenarioEntry) -> ScenarioOutcome:
         return ScenarioOutcome(None, [f"answer not accepted: {e}" for e in errors])
     if scenario.jurisdiction not in kb.jurisdictions:
         return ScenarioOutcome(None, [f"unknown jurisdiction '{scenario.jurisdiction}'"])
-    result = assess_typed(kb, typed, scenario.jurisdiction, reference, hearing=scenario.hearing)
+    result = assess_typed(
+        kb, typed, scenario.jurisdiction, reference, hearing=scenario.hearing, conduct_date=scenario.conduct_date
+    )
     reached = result.measure_pairs()
     fired = {step.rule_id for step in result.trace}
     problems = []

@@ -23,6 +23,7 @@ from engine.load.model import (
     Scenario,
     Source,
 )
+from engine.load.profiles import resolve_all
 from engine.load.routes import Route, unknown_measures
 from engine.load.translations import build_translations, translation_files
 from engine.load.validate import cross_check
@@ -131,6 +132,7 @@ class _Reader:
                 self.kb.applies_when[item.id] = condition
 
     def load_jurisdictions(self) -> None:
+        raw = []
         for path in self.files("jurisdictions/*.yaml"):
             file = self.rel(path)
             data = self.read(path)
@@ -150,10 +152,24 @@ class _Reader:
                         f"the profile id must be the file name '{path.stem}'",
                     )
                 )
-            self.add(self.kb.jurisdictions, profile, file, data.line)
+            if "dated" in data:
+                self.problems.append(
+                    Problem(
+                        file,
+                        line_of(data, ("dated",)),
+                        profile.id,
+                        "dated",
+                        "'dated' is worked out from the values; write dated values as lists of periods",
+                    )
+                )
+            raw.append((profile, data, file))
             self.kb.locations[f"{profile.id}.values"] = Located(file, line_of(data, ("values",)))
             for name in data.get("values", {}):
                 self.kb.locations[f"{profile.id}.values.{name}"] = Located(file, line_of(data, ("values", name)))
+        resolved, problems = resolve_all(raw)
+        self.problems.extend(problems)
+        for profile, data, file in raw:
+            self.add(self.kb.jurisdictions, resolved.get(profile.id, profile), file, data.line)
 
     def load_hearings(self) -> None:
         # Hearings are optional: without them every case is prepared for the whole pathway.

@@ -95,6 +95,11 @@ MeasureTag = Literal["criminal_process", "prohibited_outcome", "deprivation_of_l
 # default profile, and the yardstick every national value is compared with.
 INTERNATIONAL_PROFILE = "baseline"
 REFERENCE_TIME_FOR_A_DATE = dt.time(12, 0)
+# The reference dates a case may have (case files, the web start form): wide enough for any real
+# case, and narrow enough that every date is written with four-digit years and can be read back.
+# A profile's dated values cover every one of them.
+EARLIEST_REFERENCE_DATE = dt.date(1990, 1, 1)
+LATEST_REFERENCE_DATE = dt.date(2100, 12, 31)
 
 
 def reference_datetime(value: Any) -> Any:
@@ -214,6 +219,9 @@ class Parameter(Strict):
     # The strength of the international reference value (baseline): a conclusion that follows from
     # it is no stronger than this under the baseline profile. Default: its strongest citation.
     reference_force: Strength | None = None
+    # Which law applies when a profile dates its values: substantive law at the time of the conduct
+    # (or the later law more favourable to the child), procedural law on the date of the decision.
+    law: Literal["substantive", "procedural"] = "substantive"
     sources: list[Citation] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -223,15 +231,38 @@ class Parameter(Strict):
         return self
 
 
+class Period(Strict):
+    """A value of a parameter in force from a date: until the next period begins (or `until`)."""
+
+    from_: dt.date = Field(alias="from")
+    until: dt.date | None = None
+    value: Any
+    source: str = Field(min_length=1)  # the law that sets it (title, section), never a value without one
+
+
 class Jurisdiction(Strict):
-    """A jurisdiction profile: a value for every parameter."""
+    """A jurisdiction profile: a value for every parameter, its own or inherited (`extends`).
+
+    A value may be a list of dated periods (`[{from: 2026-06-01, value: 14, source: ...}]`); the
+    loader keeps the list in `dated` and the value in force last in `values`.
+    """
 
     id: str = Field(pattern=SNAKE)
     name: str = Field(min_length=1)
     description: str | None = None
     fictional: bool = False
+    extends: str | None = None
     values: dict[str, Any]
     notes: dict[str, str] = Field(default_factory=dict)
+    dated: dict[str, tuple[Period, ...]] = Field(default_factory=dict)  # filled by the loader
+
+    def period_on(self, name: str, day: dt.date) -> Period | None:
+        """The dated value of `name` in force on `day` (None: not dated, or no period covers it)."""
+        found = None
+        for period in self.dated.get(name, ()):
+            if period.from_ <= day and (period.until is None or day <= period.until):
+                found = period
+        return found
 
 
 class Duration(Strict):
@@ -430,6 +461,7 @@ class Scenario(Strict):
     jurisdiction: str = INTERNATIONAL_PROFILE
     hearing: str | None = None  # the decision the story is about (knowledge/hearings.yaml); none: the whole pathway
     reference_date: dt.datetime
+    conduct_date: dt.date | None = None  # when the alleged conduct took place (the substantive law in force then)
     answers: dict[str, Any]
     expect: Expectation = Field(default_factory=Expectation)
     must_not: Expectation = Field(default_factory=Expectation)

@@ -17,7 +17,8 @@ verification than the register records for the source.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import itertools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from engine.errors import Problem
@@ -25,16 +26,19 @@ from engine.load.answers import parse_answers
 from engine.load.conditions import All, AnyOf, Atom, Condition, Not, atoms
 from engine.load.knowledge_base import KnowledgeBase, Located, Rule
 from engine.load.model import (
+    EARLIEST_REFERENCE_DATE,
     INTERNATIONAL_PROFILE,
     STRENGTH_LABELS,
     STRENGTHS,
     VERIFICATION_RANK,
     Citation,
+    Jurisdiction,
     Parameter,
     is_binding,
     strongest,
     weakest,
 )
+from engine.load.yaml_source import line_of
 from engine.suggestions import suggest
 
 # -- normative strength ---------------------------------------------------------------------------
@@ -546,38 +550,78 @@ class _Checker:
                 self.add(self.at(measure_id), measure_id, None, "no rule concludes this measure")
 
     def jurisdictions(self) -> None:
-        params = self.kb.parameters
         for profile in self.kb.jurisdictions.values():
-            where = self.at(f"{profile.id}.values")
-            for name in params:
-                if name not in profile.values:
+            self.profile(profile, lambda key, pid=profile.id: self.at(f"{pid}.values" + (f".{key}" if key else "")))
+
+    def profile(self, profile: Jurisdiction, at: Callable[[str | None], Located]) -> None:
+        """A profile's values: one for every parameter, of its type; dated ones in periods that
+        follow each other without gap or overlap from the first, each with its source."""
+        params = self.kb.parameters
+        where = at(None)
+        for name in params:
+            if name not in profile.values:
+                self.add(
+                    where, profile.id, "values", f"no value for parameter '{name}': every profile gives every parameter"
+                )
+        for name, value in profile.values.items():
+            param = params.get(name)
+            spot = at(name)
+            if param is None:
+                self.add(spot, profile.id, f"values.{name}", f"unknown parameter '{name}'", params, name)
+                continue
+            periods = profile.dated.get(name, ())
+            for field, given in (
+                [(f"values.{name}", value)]
+                if not periods
+                else [(f"values.{name}.{i}.value", p.value) for i, p in enumerate(periods)]
+            ):
+                self._value(param, profile.id, spot, field, given)
+            for i, (one, nxt) in enumerate(itertools.pairwise(periods)):
+                if nxt.from_ <= one.from_ or (one.until is not None and one.until >= nxt.from_):
                     self.add(
-                        where,
+                        spot,
                         profile.id,
-                        "values",
-                        f"no value for parameter '{name}': every profile gives every parameter",
+                        f"values.{name}.{i + 1}.from",
+                        f"the period from {nxt.from_} overlaps the one before it (from {one.from_}{f' until {one.until}' if one.until else ''}): periods follow each other in date order",
                     )
-            for name, value in profile.values.items():
-                param = params.get(name)
-                spot = self.kb.locations.get(f"{profile.id}.values.{name}", where)
-                if param is None:
-                    self.add(spot, profile.id, f"values.{name}", f"unknown parameter '{name}'", params, name)
-                    continue
-                ok = {
-                    "integer": (isinstance(value, int) and not isinstance(value, bool)) or value is None,
-                    "boolean": isinstance(value, bool),
-                    "choice": value in (param.choices or []),
-                }[param.type]
-                if not ok:
-                    expected = {
-                        "integer": "a whole number (or null for none)",
-                        "boolean": "true or false",
-                        "choice": f"one of {', '.join(param.choices or [])}",
-                    }[param.type]
-                    self.add(spot, profile.id, f"values.{name}", f"{value!r} is not {expected}")
-            for name in profile.notes:
-                if name not in params:
-                    self.add(where, profile.id, f"notes.{name}", f"unknown parameter '{name}'", params, name)
+                elif one.until is not None and (nxt.from_ - one.until).days > 1:
+                    self.add(
+                        spot,
+                        profile.id,
+                        f"values.{name}.{i}.until",
+                        f"a gap between {one.until} and {nxt.from_}: no value is in force then; the next period begins the day after 'until'",
+                    )
+            if periods and periods[0].from_ > EARLIEST_REFERENCE_DATE:
+                self.add(
+                    spot,
+                    profile.id,
+                    f"values.{name}.0.from",
+                    f"the first period begins on {periods[0].from_}: give the value in force before it too (from {EARLIEST_REFERENCE_DATE} or earlier), so that every date has one",
+                )
+            if periods and periods[-1].until is not None:
+                self.add(
+                    spot,
+                    profile.id,
+                    f"values.{name}.{len(periods) - 1}.until",
+                    "the last period has no end: leave 'until' out (the value stays in force until a later period)",
+                )
+        for name in profile.notes:
+            if name not in params:
+                self.add(where, profile.id, f"notes.{name}", f"unknown parameter '{name}'", params, name)
+
+    def _value(self, param: Parameter, entry: str, spot: Located, field: str, value: object) -> None:
+        ok = {
+            "integer": (isinstance(value, int) and not isinstance(value, bool)) or value is None,
+            "boolean": isinstance(value, bool),
+            "choice": value in (param.choices or []),
+        }[param.type]
+        if not ok:
+            expected = {
+                "integer": "a whole number (or null for none)",
+                "boolean": "true or false",
+                "choice": f"one of {', '.join(param.choices or [])}",
+            }[param.type]
+            self.add(spot, entry, field, f"{value!r} is not {expected}")
 
     def questions_used(self) -> None:
         read = {atom.name for rule in self.kb.rules.values() for atom in atoms(rule.condition)}
@@ -677,3 +721,13 @@ class _Checker:
 def cross_check(kb: KnowledgeBase) -> list[Problem]:
     """Every cross-file problem of the knowledge base."""
     return _Checker(kb).run()
+
+
+def profile_problems(kb: KnowledgeBase, profile: Jurisdiction, file: str, data: object) -> list[Problem]:
+    """The problems of one profile read from a file, checked against the knowledge base."""
+    checker = _Checker(kb)
+    checker.profile(
+        profile,
+        lambda key: Located(file, line_of(data, ("values", key)) if key else line_of(data, ("values",)) or 1),
+    )
+    return checker.problems

@@ -134,6 +134,18 @@ def to_data(assessment: Assessment, lang: str | None = None) -> dict[str, Any]:
         "jurisdiction": assessment.jurisdiction,
         "international_reference": assessment.jurisdiction == INTERNATIONAL_PROFILE,
         "reference_date": assessment.reference.isoformat(timespec="minutes"),
+        "conduct_date": None if assessment.conduct_date is None else assessment.conduct_date.isoformat(),
+        "law_applied": [
+            {
+                "parameter": law.parameter,
+                "value": law.value,
+                "since": law.since.isoformat(),
+                "source": law.source,
+                "reason": law.reason,
+                "why": _(law.why),
+            }
+            for law in assessment.law
+        ],
         "knowledge_version": assessment.knowledge_version,
         "complete": assessment.complete,
         "answers": {k: answer_to_data(v) for k, v in assessment.answers.items()},
@@ -247,6 +259,17 @@ def to_text(assessment: Assessment, kb: KnowledgeBase, lang: str | None = None) 
             for view in m.sources:
                 out.append("      " + source_line(view))
                 out += quote_lines(view, "          ")
+    if assessment.law:
+        out += ["", _("LAW APPLIED (dated values of the profile)")]
+        for law in assessment.law:
+            out.append(
+                _paragraph(
+                    _("{parameter} = {value}: in force from {since} ({source}); {why}.").format(
+                        parameter=law.parameter, value=law.value, since=law.since, source=law.source, why=_(law.why)
+                    ),
+                    "  ",
+                )
+            )
     events = event_log(kb.questions, assessment.answers)
     if events:
         out += ["", _("EVENTS OF THE CASE")]

@@ -33,6 +33,7 @@ from engine.run.compiler import PathwayEngine, compile_engine_class
 from engine.run.disputed import DisputeAnalysis, Variant, analyse, combinations
 from engine.run.evaluator import Evaluation, Relevance, holds
 from engine.run.explanation import MeasureOutcome, TraceStep, measure_outcomes, trace_steps
+from engine.run.law_in_force import LawApplied, law_in_force, overrides_for
 from engine.run.program import ParameterUse, Program
 
 DEFAULT_JURISDICTION = INTERNATIONAL_PROFILE
@@ -68,12 +69,29 @@ def program_for(kb: KnowledgeBase, jurisdiction: str) -> Program:
     return program
 
 
+def dated_program(
+    kb: KnowledgeBase, jurisdiction: str, reference: dt.datetime, conduct: dt.date | None = None
+) -> tuple[Program, list[LawApplied]]:
+    """The program of the law in force for this case (engine.run.law_in_force), with the version
+    applied of each dated parameter; the profile's own program when nothing differs."""
+    program = program_for(kb, jurisdiction)
+    applied = law_in_force(kb, jurisdiction, reference, conduct)
+    overrides = overrides_for(kb, jurisdiction, applied)
+    if not overrides:
+        return program, applied
+    key = (jurisdiction, tuple(sorted(overrides.items())))
+    found = kb.programs.get(key)
+    if found is None:
+        found = kb.programs.setdefault(key, Program(kb, jurisdiction, overrides))
+    return found, applied
+
+
 def engine_for(program: Program) -> PathwayEngine:
     """This thread's experta engine for the program: built once, reset for every case."""
     engines = getattr(_local, "engines", None)
     if engines is None:
         engines = _local.engines = {}
-    key = (id(program.kb), program.kb.version, program.profile.id)
+    key = (id(program.kb), program.kb.version, program.profile.id, tuple(sorted(program.overrides.items())))
     engine = engines.get(key)
     if engine is None:
         engine = engines[key] = compile_engine_class(program)()
@@ -113,6 +131,8 @@ class Assessment:
     program: Program | None = field(default=None, repr=False, compare=False)
     engine: str = "experta"  # what computed the conclusions: "experta" (of record) or "compiled" (provisional)
     hearing: Hearing | None = None  # the decision prepared (None: the whole pathway)
+    law: list[LawApplied] = field(default_factory=list)  # the version applied of each dated parameter
+    conduct_date: dt.date | None = None
 
     @cached_property
     def unused_answers(self) -> list[str]:
@@ -168,10 +188,15 @@ def open_questions(
 
 
 def pending_questions(
-    kb: KnowledgeBase, answers: Mapping[str, Any], jurisdiction: str, now: dt.datetime, hearing: str | None = None
+    kb: KnowledgeBase,
+    answers: Mapping[str, Any],
+    jurisdiction: str,
+    now: dt.datetime,
+    hearing: str | None = None,
+    conduct_date: dt.date | None = None,
 ) -> list[NextQuestion]:
     """The relevant unanswered questions only (no experta run): for walking an interview quickly."""
-    program = program_for(kb, jurisdiction)
+    program = dated_program(kb, jurisdiction, now, conduct_date)[0]
     return open_questions(
         kb, program, answers, now, program.compiled.evaluation(answers, now), hearing_for(kb, hearing)
     )
@@ -184,11 +209,12 @@ def asked_question(
     now: dt.datetime,
     question_id: str,
     hearing: str | None = None,
+    conduct_date: dt.date | None = None,
 ) -> NextQuestion | None:
     """The (unanswered) question as the interview would ask it given these answers, with the rules
     waiting on it; None if it would not be asked. The same as finding it in `pending_questions`,
     without working out every other question."""
-    program = program_for(kb, jurisdiction)
+    program = dated_program(kb, jurisdiction, now, conduct_date)[0]
     scope = program.scope(hearing_for(kb, hearing))
     relevance = Relevance(program, answers, now, program.compiled.evaluation(answers, now), scope)
     waiting = relevance.waiting_on(question_id) if question_id in kb.questions else []
@@ -225,11 +251,12 @@ def interview_step(
     step: int | None = None,
     hearing: str | None = None,
     disputes: Mapping[str, Any] | None = None,
+    conduct_date: dt.date | None = None,
 ) -> InterviewStep:
     """Assess the case (answers in the order given) for a hearing and, if `step` is given, the question at that step.
     With `disputes` (question id -> the other side's value) and no step, the conclusions are compared
     across the disputed values too (`weigh_disputes`)."""
-    assessment = assess_typed(kb, answers, jurisdiction, now, hearing=hearing)
+    assessment = assess_typed(kb, answers, jurisdiction, now, hearing=hearing, conduct_date=conduct_date)
     following = assessment.next_question
     steps = (*answers, following.question.id) if following is not None else tuple(answers)
     if step is None or not 1 <= step <= len(steps):
@@ -237,7 +264,7 @@ def interview_step(
         return InterviewStep(assessment, steps, disputes=weighed)
     question_id = steps[step - 1]
     without = {k: v for k, v in answers.items() if k != question_id}
-    asked = asked_question(kb, without, jurisdiction, now, question_id, hearing) or NextQuestion(
+    asked = asked_question(kb, without, jurisdiction, now, question_id, hearing, conduct_date) or NextQuestion(
         kb.questions[question_id], []
     )
     return InterviewStep(assessment, steps, asked)
@@ -322,9 +349,15 @@ memo = AssessmentMemo(size=0)  # off by default; see the module docstring
 
 
 def _memo_key(
-    kb: KnowledgeBase, answers: Mapping[str, Any], jurisdiction: str, now: dt.datetime, engine: str, hearing: str | None
+    kb: KnowledgeBase,
+    answers: Mapping[str, Any],
+    jurisdiction: str,
+    now: dt.datetime,
+    engine: str,
+    hearing: str | None,
+    conduct: dt.date | None = None,
 ):
-    key = (id(kb), kb.version, jurisdiction, now, engine, hearing, frozenset(answers.items()))
+    key = (id(kb), kb.version, jurisdiction, now, engine, hearing, conduct, frozenset(answers.items()))
     try:
         hash(key)
     except TypeError:  # an answer of a type no parser produces (e.g. a list): not memoised
@@ -339,8 +372,12 @@ def assess_typed(
     now: dt.datetime,
     engine: str = "auto",
     hearing: str | None = None,
+    conduct_date: dt.date | None = None,
 ) -> Assessment:
     """Assess already-checked answers (see `engine.load.answers.parse_answers`).
+
+    `conduct_date`: when the alleged conduct took place, for the substantive law in force then
+    (a profile with dated values; engine.run.law_in_force).
 
     `engine`: "auto" (default) computes a provisional result of an incomplete interview with
     the compiled evaluator and the final result with experta; "experta" always uses experta;
@@ -348,11 +385,11 @@ def assess_typed(
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine '{engine}' (known: {', '.join(ENGINES)})")
-    key = _memo_key(kb, answers, jurisdiction, now, engine, hearing)
+    key = _memo_key(kb, answers, jurisdiction, now, engine, hearing, conduct_date)
     found = memo.get(key) if key is not None else None
     if found is not None:
         return found
-    result = _assess(kb, dict(answers), jurisdiction, now, engine, hearing_for(kb, hearing))
+    result = _assess(kb, dict(answers), jurisdiction, now, engine, hearing_for(kb, hearing), conduct_date)
     if key is not None:
         memo.put(key, result)
     return result
@@ -365,8 +402,9 @@ def _assess(
     now: dt.datetime,
     engine: str,
     hearing: Hearing | None,
+    conduct: dt.date | None = None,
 ) -> Assessment:
-    program = program_for(kb, jurisdiction)
+    program, law = dated_program(kb, jurisdiction, now, conduct)
     evaluation = program.compiled.evaluation(answers, now)
     questions = open_questions(kb, program, answers, now, evaluation, hearing)
     if engine == "experta" or (engine == "auto" and not questions):
@@ -397,6 +435,8 @@ def _assess(
         program=program,
         engine=used,
         hearing=hearing,
+        law=law,
+        conduct_date=conduct,
     )
 
 

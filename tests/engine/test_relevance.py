@@ -7,7 +7,7 @@ import random
 
 from engine.load.conditions import UNKNOWN
 from engine.run.evaluator import Relevance, evaluate_case
-from engine.run.session import asked_question, assess_typed, pending_questions, program_for
+from engine.run.session import asked_question, assess_typed, dated_program, pending_questions
 from tests.case_generation import random_walk_case
 
 NOW = dt.datetime(2026, 3, 1, 12, 0)
@@ -104,7 +104,7 @@ def test_one_question_is_asked_exactly_as_the_interview_would_ask_it(kb):
     apply) look only at the rules that mention the question: the same answer as scanning every rule."""
     rng = random.Random(21)
     for jurisdiction in sorted(kb.jurisdictions):
-        program = program_for(kb, jurisdiction)
+        program = dated_program(kb, jurisdiction, NOW)[0]  # the law in force at NOW, as the interview uses
         for _ in range(15):
             walk = random_walk_case(kb, rng, jurisdiction)
             for size in range(0, len(walk) + 1, 3):

@@ -19,7 +19,7 @@ from engine.errors import CaseFileError
 from engine.run.compiler import compile_engine_class
 from engine.run.evaluator import evaluate_case
 from engine.run.program import Program
-from engine.run.session import assess_typed, engine_for, memo, program_for
+from engine.run.session import assess_typed, dated_program, engine_for, memo, program_for
 from tests.case_generation import NOW, random_full_case, random_walk_case
 
 
@@ -52,7 +52,7 @@ def test_batch_results_equal_experta_case_by_case(kb, tmp_path):
     results = _results(out)
     assert len(results) == len(cases)
     for (jurisdiction, answers), result in zip(cases, results, strict=True):
-        program = program_for(kb, jurisdiction)
+        program = dated_program(kb, jurisdiction, NOW)[0]  # the law in force on the cases' reference date
         run = engine_for(program).assess(answers, NOW)
         assert set(result["measures"]) == {f"{k}:{m}" for k, m in run.measures}, result["case"]
         assert result["rules"] == [r.id for r in program.ordered_rules if r.id in set(run.fired)]

@@ -26,6 +26,7 @@ from engine.render.report import to_data
 from engine.run.session import (
     UnknownJurisdictionError,
     assess_typed,
+    dated_program,
     pending_questions,
     program_for,
     reference_moment,
@@ -194,7 +195,7 @@ def next_question() -> Response:
     typed, now = _checked(kb, case)
 
     def work() -> tuple[list, list[str]]:
-        program = program_for(kb, case.jurisdiction)
+        program = dated_program(kb, case.jurisdiction, now)[0]
         return pending_questions(kb, typed, case.jurisdiction, now), unused_answers(kb, program, typed, now)
 
     pending, unused = on_engine_thread(work)

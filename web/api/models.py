@@ -244,6 +244,15 @@ class JudgementOut(_Model):
     why: str
 
 
+class LawAppliedOut(_Model):
+    parameter: str
+    value: Any
+    since: str
+    source: str
+    reason: Literal["procedural", "at_conduct", "later_favourable", "no_conduct_date"]
+    why: str
+
+
 class AssessmentOut(_Model):
     """The explained recommendation: measures with their rules and sources, the trace, what is still open."""
 
@@ -254,6 +263,11 @@ class AssessmentOut(_Model):
         description="True under the international reference profile: the values compared are recommended, not national law."
     )
     reference_date: str
+    conduct_date: str | None = None
+    law_applied: list[LawAppliedOut] = Field(
+        default_factory=list,
+        description="The version applied of each dated value of the profile (the law in force), and why.",
+    )
     knowledge_version: str
     complete: bool
     answers: dict[str, Any]

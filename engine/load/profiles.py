@@ -1,0 +1,157 @@
+"""Jurisdiction profiles as written: inheritance (`extends`) and dated values, resolved into the
+flat profile the engine binds; and a profile read from a file outside the knowledge folder.
+
+A profile lists only what differs from the profile it extends. A value written as a list of
+periods (`- {from: 2026-06-01, value: 14, source: ...}`) is the law as it changed over time: the
+periods are kept in `Jurisdiction.dated` and the value in force last in `values`; which period
+applies to a case is decided when it is assessed (engine.run.law_in_force).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+from engine.errors import KnowledgeError, Problem
+from engine.load.entries import validate_entry
+from engine.load.model import Jurisdiction, Period
+from engine.load.yaml_source import line_of, read_yaml
+
+MAX_PROFILE_BYTES = 256 * 1024
+
+
+def _periods(profile: Jurisdiction, data: Any, file: str) -> tuple[dict[str, tuple[Period, ...]], list[Problem]]:
+    dated, problems = {}, []
+    for name, value in profile.values.items():
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value) or not value:
+            continue
+        periods = []
+        for i, item in enumerate(value):
+            raw = data["values"][name][i] if isinstance(data, dict) else item
+            period, found = validate_entry(Period, raw, file, ("values", name, i))
+            problems += [
+                p if p.line else Problem(p.file, line_of(data, ("values", name)), profile.id, p.field, p.message)
+                for p in found
+            ]
+            if period is not None:
+                periods.append(period)
+        if len(periods) == len(value):
+            dated[name] = tuple(periods)
+    return dated, problems
+
+
+def resolve(
+    profile: Jurisdiction, data: Any, file: str, known: dict[str, Jurisdiction]
+) -> tuple[Jurisdiction, list[Problem]]:
+    """The profile with what it inherits and its dated values split out (`known`: resolved profiles)."""
+    problems: list[Problem] = []
+    values, dated, notes = {}, {}, {}
+    if profile.extends is not None:
+        base = known.get(profile.extends)
+        if base is None or profile.extends == profile.id:
+            names = ", ".join(sorted(p for p in known if p != profile.id)) or "none"
+            problems.append(
+                Problem(
+                    file,
+                    line_of(data, ("extends",)),
+                    profile.id,
+                    "extends",
+                    f"unknown profile '{profile.extends}' to extend (known: {names})",
+                )
+            )
+        else:
+            values, dated = dict(base.values), dict(base.dated)
+    own_dated, found = _periods(profile, data, file)
+    problems += found
+    for name, value in profile.values.items():
+        dated.pop(name, None)
+        if name in own_dated:
+            dated[name] = own_dated[name]
+            values[name] = own_dated[name][-1].value
+        else:
+            values[name] = value
+    notes.update(profile.notes)
+    return profile.model_copy(update={"values": values, "dated": dated, "notes": notes}), problems
+
+
+def resolve_all(raw: list[tuple[Jurisdiction, Any, str]]) -> tuple[dict[str, Jurisdiction], list[Problem]]:
+    """Resolve every profile, each after the one it extends (a cycle is refused)."""
+    pending = {profile.id: (profile, data, file) for profile, data, file in raw}
+    done: dict[str, Jurisdiction] = {}
+    problems: list[Problem] = []
+    while pending:
+        ready = [
+            pid
+            for pid, (p, _, _) in pending.items()
+            if p.extends is None or p.extends in done or p.extends not in pending
+        ]
+        if not ready:  # every one left waits on another one left: a cycle
+            for pid, (profile, data, file) in pending.items():
+                problems.append(
+                    Problem(
+                        file,
+                        line_of(data, ("extends",)),
+                        pid,
+                        "extends",
+                        f"profiles extend each other in a circle ('{pid}' extends '{profile.extends}')",
+                    )
+                )
+            break
+        for pid in ready:
+            profile, data, file = pending.pop(pid)
+            done[pid], found = resolve(profile, data, file, done)
+            problems += found
+    return done, problems
+
+
+def read_profile_file(kb: Any, path: Path) -> Jurisdiction:
+    """A profile from a file (`pathway assess --profile FILE`), resolved against the knowledge
+    base's profiles and checked like them; raise `KnowledgeError` with file:line problems."""
+    from engine.load.validate import profile_problems  # validate imports the model of this stage
+
+    name = str(path)
+    try:
+        if path.stat().st_size > MAX_PROFILE_BYTES:
+            raise KnowledgeError(
+                [
+                    Problem(
+                        name,
+                        None,
+                        None,
+                        None,
+                        f"the file is too large (a profile holds at most {MAX_PROFILE_BYTES:,} bytes)",
+                    )
+                ]
+            )
+    except OSError as err:
+        raise KnowledgeError([Problem(name, None, None, None, f"cannot read the file: {err.strerror}")]) from err
+    data, problems = read_yaml(path, name)
+    if problems:
+        raise KnowledgeError(problems)
+    profile, problems = validate_entry(Jurisdiction, data, name)
+    if profile is None:
+        raise KnowledgeError(problems)
+    if "dated" in data:
+        raise KnowledgeError(
+            [
+                Problem(
+                    name,
+                    line_of(data, ("dated",)),
+                    profile.id,
+                    "dated",
+                    "'dated' is worked out from the values; write dated values as lists of periods",
+                )
+            ]
+        )
+    resolved, problems = resolve(profile, data, name, kb.jurisdictions)
+    problems += profile_problems(kb, resolved, name, data)
+    if problems:
+        raise KnowledgeError(problems)
+    return resolved
+
+
+def with_profile(kb: Any, profile: Jurisdiction) -> Any:
+    """The knowledge base with one more profile (or another version of one): a copy, so that the
+    programs bound to the profiles as loaded are never mixed with it."""
+    return dataclasses.replace(kb, jurisdictions={**kb.jurisdictions, profile.id: profile}, programs={})
