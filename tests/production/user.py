@@ -47,10 +47,13 @@ def expect_title_names_no_question(page: Page) -> None:
     assert not named, f"the page title {title!r} names questions {named}"
 
 
-def start_case(page: Page, origin: str, jurisdiction: str = "baseline", day: str = "2026-03-01") -> None:
+def start_case(
+    page: Page, origin: str, jurisdiction: str = "baseline", day: str = "2026-03-01", hearing: str | None = None
+) -> None:
     page.goto(origin + "/")
     expect(page.get_by_role("button", name="Start now")).to_be_visible()
     page.locator(f"input[name=jurisdiction][value={jurisdiction}]").check()
+    page.locator(f"input[name=hearing][value={hearing or LOOKOUT_HEARING}]").check()
     page.locator("#reference_date").fill(day)
     if page.locator("#reference_time").count():
         page.locator("#reference_time").fill("")  # a date alone means noon
@@ -123,16 +126,22 @@ def url_leaks(url: str, answers: dict[str, Any]) -> list[str]:
     return found
 
 
+def vignette_scenario(vignette: str):
+    """The first scenario of a vignette in the shipped knowledge."""
+    return next(e.scenario for e in KB.scenarios if e.scenario.vignette == vignette)
+
+
 def journey_answers(vignette: str) -> dict[str, Any]:
-    """The answers a whole-pathway interview asks for, in its order, from the vignette's scenario in the
-    knowledge (in case-file form): the journey follows the knowledge as it changes, and a question the
-    scenario does not answer fails here, by name."""
-    scenario = next(e.scenario for e in KB.scenarios if e.scenario.vignette == vignette)
+    """The answers the interview for the vignette's hearing asks for, in its order, from its scenario in
+    the knowledge (in case-file form): the journey follows the knowledge as it changes, and a question
+    the scenario does not answer fails here, by name."""
+    scenario = vignette_scenario(vignette)
     typed, errors = parse_answers(KB.questions, scenario.answers, scenario.reference_date)
     assert not errors, errors
     asked: dict[str, Any] = {}
     for _ in range(60):
-        following = interview_step(KB, asked, scenario.jurisdiction, scenario.reference_date).assessment.next_question
+        step = interview_step(KB, asked, scenario.jurisdiction, scenario.reference_date, hearing=scenario.hearing)
+        following = step.assessment.next_question
         if following is None:
             return {qid: answer_to_data(value) for qid, value in asked.items()}
         qid = following.question.id
@@ -143,6 +152,7 @@ def journey_answers(vignette: str) -> dict[str, Any]:
 
 # The 12-year-old lookout (V3, baseline profile): a complete case, below the minimum age.
 LOOKOUT = journey_answers("V3")
+LOOKOUT_HEARING = vignette_scenario("V3").hearing  # the decision the prosecutor prepares
 
 
 def case_file(
@@ -150,7 +160,8 @@ def case_file(
 ) -> bytes:
     """A case file as `pathway assess` and the resume page read it."""
     head = f"# {comment}\n" if comment else ""
-    body = yaml.safe_dump({"jurisdiction": jurisdiction, "reference_date": day, "answers": answers}, sort_keys=False)
+    case = {"jurisdiction": jurisdiction, "reference_date": day, "hearing": LOOKOUT_HEARING, "answers": answers}
+    body = yaml.safe_dump(case, sort_keys=False)
     return (head + body).encode()
 
 
