@@ -30,6 +30,7 @@ from .busy import expensive
 from .case import Case, knowledge, load_case, on_engine_thread, save_case
 from .forms import ActionForm, form_value, read_answer, submitted_value
 from .knowledge_cache import cached
+from .rejected import redirect_back, take_rejected
 from .result import KINDS, summary_context
 from .texts import kt
 
@@ -356,7 +357,13 @@ def what_if_question(source: CaseSource, number: int) -> Any:
             comparison = measure_table(kb, before, after)
             shown = form_value(item, value)
         else:
+            kept = redirect_back(request.form)  # shown by the GET, so Back never lands on a POST
+            if kept is not None:
+                return kept
             shown = submitted_value(request.form)
+    elif (rejected := take_rejected()) is not None and rejected.get("question") == question_id:
+        _, problem = read_answer(item, rejected, case.reference)
+        shown = submitted_value(rejected) if problem else form_value(item, case.answers.get(question_id))
     else:
         shown = form_value(item, case.answers.get(question_id))
     return render_template(

@@ -67,7 +67,7 @@ def answer_words(question: Question, value: Any) -> str:
     return answer_text(question, value, kb.translations.choice_labels(question, lang))
 
 
-RULE_ID = re.compile(r"\bR-[A-Z]+-\d{2}\b")
+RULE_ID = re.compile(r"\bR-[A-Z]+-\d{2}\b|\bNE-[a-z]+(?:-[a-z]+)*\b")  # a rule, or a point left to judgement
 
 
 def rule_ids(text: Any) -> Markup:

@@ -141,7 +141,7 @@ def answer_with_keyboard(page: Page, question: Question, value: Any) -> None:
         choose_radio(page, "answer", "unknown" if unknown else value)
     elif question.type == "multi_choice":
         wanted = {"unknown"} if unknown else set(value)
-        boxes = page.locator("form input[type=checkbox]")
+        boxes = page.locator("input[name=answer][type=checkbox], input#unknown[type=checkbox]")
         tab_to(page, "el.type === 'checkbox'")
         for index in range(boxes.count()):
             box = boxes.nth(index)

@@ -29,9 +29,9 @@ def test_back_and_change_never_lose_answers(page: Page, small_server: LiveServer
     answer(page, Q["conduct"], "violence")
     assert current_question(page) == "arrest_datetime"
     back(page)
-    expect(page.locator("input[value=violence]")).to_be_checked()
+    expect(page.locator("input[name=answer][value=violence]")).to_be_checked()
     back(page)
-    expect(page.locator("input[value=yes]")).to_be_checked()
+    expect(page.locator("input[name=answer][value=yes]")).to_be_checked()
     back(page)
     expect(page.locator("#answer")).to_have_value("15")
     # continuing from the first page returns to where the user was
@@ -154,7 +154,7 @@ def test_keyboard_only_completion(browser: Browser, small_server: LiveServer):
     expect(page.locator("h1")).to_have_text("What conduct?")
     tab_to(page, "el.name === 'answer'")
     page.keyboard.press("ArrowDown")
-    expect(page.locator("input[value=violence]")).to_be_checked()
+    expect(page.locator("input[name=answer][value=violence]")).to_be_checked()
     tab_to(page, "el.textContent.trim() === 'Continue'")
     page.keyboard.press("Enter")
     # date and time typed segment by segment

@@ -127,9 +127,12 @@ def test_what_if_bad_answer_and_missing_token(user: User):
     user.start()
     user.answer("age_at_conduct", "12")
     token = user.token("/what-if/1")
-    response = user.client.post("/what-if/1", data={"csrf_token": token, "question": "age_at_conduct", "answer": "200"})
+    posted = user.client.post("/what-if/1", data={"csrf_token": token, "question": "age_at_conduct", "answer": "200"})
+    assert posted.status_code == 303, "post/redirect/get: Back never lands on a POST result"
+    response = user.rejected_shown(posted, "/what-if/1")
     assert response.status_code == 400
-    assert "There is a problem" in text_of(response)
+    assert "There is a problem" in text_of(response) and 'value="200"' in text_of(response)
+    assert "There is a problem" not in user.page("/what-if/1"), "the error is shown once"
     assert user.client.post("/what-if/1", data={"answer": "15"}).status_code == 400
 
 
