@@ -77,6 +77,7 @@ def shoot(base: str, page: Page) -> list[Path]:
     page.goto(base + "/")
     save("start", page)
 
+    page.locator("input[name=hearing][value=charging_and_diversion]").check()  # a decision at hand, as V6's
     page.get_by_role("button", name="Start now").click()
     expect(page.locator("h1")).to_be_visible()
     save("question", page)
