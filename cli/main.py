@@ -318,7 +318,7 @@ def assess(
         kb, parsed.answers, parsed.disputes, parsed.jurisdiction, parsed.reference, parsed.hearing, result
     )
     if as_json:
-        click.echo(json.dumps(to_data(result), indent=2, ensure_ascii=False, default=str))
+        click.echo(json.dumps(to_data(result, disputes=weighed), indent=2, ensure_ascii=False, default=str))
     else:
         click.echo(to_text(result, kb))
         if weighed is not None:

@@ -11,6 +11,7 @@ from engine.load.knowledge_base import KnowledgeBase
 from engine.load.model import INTERNATIONAL_PROFILE
 from engine.render.texts import Texts
 from engine.run.deadlines import Deadline, deadline_words, event_log, moment_text
+from engine.run.disputed import DisputeAnalysis
 from engine.run.explanation import MeasureOutcome, SourceView
 from engine.run.session import Assessment
 
@@ -123,10 +124,10 @@ def _measure_data(measure: MeasureOutcome, texts: Texts) -> dict[str, Any]:
     }
 
 
-def to_data(assessment: Assessment, lang: str | None = None) -> dict[str, Any]:
+def to_data(assessment: Assessment, lang: str | None = None, disputes: DisputeAnalysis | None = None) -> dict[str, Any]:
     """The machine-readable form (`pathway assess --json`): the knowledge texts in `lang` (default:
     the current language), those without a current translation in English, listed under
-    `in_english` ("kind:id.field")."""
+    `in_english` ("kind:id.field"); with disputed answers, `disputes` (`disputes_data`)."""
     texts = Texts(assessment.program.kb, lang)
     data = {
         "disclaimer": _(DISCLAIMER),
@@ -181,7 +182,29 @@ def to_data(assessment: Assessment, lang: str | None = None) -> dict[str, Any]:
         ],
     }
     data["in_english"] = list(texts.english)
+    data["disputes"] = disputes_data(disputes, texts) if disputes is not None else None
     return data
+
+
+def disputes_data(found: DisputeAnalysis, texts: Texts) -> dict[str, Any]:
+    """Each conclusion compared across the disputed values: holds either way, or the facts it turns on."""
+    return {
+        "disputed": {q: answer_to_data(v) for q, v in found.disputes.items()},
+        "combined": list(found.combined),
+        "varied_alone": list(found.alone),
+        "must_establish": list(found.must_establish),
+        "conclusions": [
+            {
+                "kind": m.kind,
+                "measure": m.measure,
+                "title": texts("measures", m.measure, "title"),
+                "reached_with_answers_given": m.in_given,
+                "holds_either_way": m.verdict.holds,
+                "turns_on": list(m.verdict.turns_on),
+            }
+            for m in found.measures
+        ],
+    }
 
 
 def _paragraph(text: str, indent: str) -> str:

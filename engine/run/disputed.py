@@ -6,7 +6,7 @@ conclusion is compared across them: it holds either way, or it depends on the di
 which it turns (changing that fact alone, the others held, changes the conclusion). What the
 court must establish is the disputed facts on which some conclusion turns.
 
-Bounded: the first `MAX_COMBINED` disputed facts (in the order the answers were given) are
+Bounded: the first `MAX_COMBINED` disputed facts (in the order the disputes were given) are
 combined in every way (at most 2**3 = 8 assessments); each further disputed fact is varied alone
 against the answers as given (one assessment more each), so a conclusion that turns only on a
 combination of two facts beyond the bound is not seen, and the analysis says which facts were
@@ -130,9 +130,9 @@ def check_disputes(
 
 
 def combinations(answers: Mapping[str, Any], disputes: Mapping[str, Any]) -> list[tuple[frozenset[str], dict]]:
-    """The answers of each variant: every combination of the first `MAX_COMBINED` disputed facts,
+    """The answers of each variant: every combination of the first `MAX_COMBINED` disputed facts (in the disputes' order),
     then each further one alone; the answers as given first."""
-    facts = [q for q in disputes if q in answers]
+    facts = [q for q in disputes if q in answers]  # in the order the disputes were given
     combined, alone = facts[:MAX_COMBINED], facts[MAX_COMBINED:]
     found: list[tuple[frozenset[str], dict]] = []
     for size in range(len(combined) + 1):

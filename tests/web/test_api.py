@@ -32,6 +32,30 @@ def test_assess_gives_what_pathway_assess_json_gives(client, tmp_path):
     assert response.get_json() == json.loads(cli.output)
 
 
+def test_disputed_answers_say_what_turns_on_them_as_pathway_assess_json_does(client, tmp_path):
+    disputed = {**CASE, "disputed": {"age_at_conduct": 12, "admits_facts": False}}
+    response = client.post("/api/v1/assess", json=disputed)
+    assert response.status_code == 200
+    found = response.get_json()["disputes"]
+    assert found["disputed"] == {"age_at_conduct": 12, "admits_facts": False}
+    assert set(found["combined"]) == {"age_at_conduct", "admits_facts"} and found["varied_alone"] == []
+    assert "age_at_conduct" in found["must_establish"]
+    turning = {(c["kind"], c["measure"]): c for c in found["conclusions"] if not c["holds_either_way"]}
+    assert turning and all(c["turns_on"] for c in turning.values())
+    case = tmp_path / "case.json"
+    case.write_text(
+        json.dumps(disputed, sort_keys=True)
+    )  # the order the test client sends (the disputes' order counts)
+    cli = CliRunner().invoke(main, ["assess", str(case), "--json", "--knowledge", str(SMALL)])
+    assert cli.exit_code == 0 and response.get_json() == json.loads(cli.output)
+    refused = client.post("/api/v1/assess", json={**CASE, "disputed": {"age_at_conduct": 15, "admits_fact": True}})
+    assert refused.status_code == 422 and refused.mimetype == "application/problem+json"
+    fields = {e["field"]: e["message"] for e in refused.get_json()["errors"]}
+    assert (
+        "the answer given" in fields["disputed.age_at_conduct"] and "unknown question" in fields["disputed.admits_fact"]
+    )
+
+
 def test_next_question_follows_the_interview(client):
     first = client.post("/api/v1/next-question", json={"reference_date": "2026-03-01"}).get_json()
     assert first["question"]["id"] == "age_at_conduct" and not first["complete"]

@@ -23,6 +23,7 @@ from engine.load.knowledge_base import KnowledgeBase
 from engine.load.model import Question
 from engine.render.decision_tree import TreeNode, build_tree, render_svg
 from engine.render.report import to_data
+from engine.run.disputed import check_disputes
 from engine.run.session import (
     UnknownJurisdictionError,
     assess_typed,
@@ -31,6 +32,7 @@ from engine.run.session import (
     program_for,
     reference_moment,
     unused_answers,
+    weigh_disputes,
 )
 
 from ..case import knowledge, on_engine_thread
@@ -55,7 +57,7 @@ def _json(model: BaseModel, status: int = 200) -> Response:
     return Response(json.dumps(model.model_dump(mode="json")), status=status, mimetype="application/json")
 
 
-def _case_request() -> models.CaseRequest:
+def _case_request(model: type[models.CaseRequest] = models.CaseRequest) -> models.CaseRequest:
     if not request.is_json:
         raise _RefusedError(
             problems.problem(
@@ -66,7 +68,7 @@ def _case_request() -> models.CaseRequest:
             )
         )
     try:
-        return models.CaseRequest.model_validate_json(bounded_body())
+        return model.model_validate_json(bounded_body())
     except ValidationError as err:
         raise _RefusedError(problems.validation_problem(err)) from None
 
@@ -179,12 +181,20 @@ def _knowledge_out(kb: KnowledgeBase) -> models.KnowledgeOut:
 
 @bp.post("/assess")
 def assess() -> Response:
-    """The explained recommendation for a case (the JSON of `pathway assess --json`)."""
+    """The explained recommendation for a case (the JSON of `pathway assess --json`), with disputed answers compared."""
     kb = knowledge()
-    case = _case_request()
+    case = _case_request(models.AssessRequest)
     typed, now = _checked(kb, case)
+    disputes, refused = check_disputes(kb.questions, typed, case.disputed, now)
+    if refused:
+        errors = [models.FieldError(field=f"disputed.{q}", message=m, question=q) for q, m in refused]
+        detail = f"{len(errors)} disputed answer(s) cannot stand; nothing was assessed. See errors."
+        raise _RefusedError(
+            problems.problem(422, "Some disputed answers cannot stand", detail, problems.INVALID_ANSWERS, errors)
+        )
     assessment = on_engine_thread(assess_typed, kb, typed, case.jurisdiction, now, "experta")
-    return _json(models.AssessmentOut.model_validate(to_data(assessment)))
+    weighed = on_engine_thread(weigh_disputes, kb, typed, disputes, case.jurisdiction, now, None, assessment)
+    return _json(models.AssessmentOut.model_validate(to_data(assessment, disputes=weighed)))
 
 
 @bp.post("/next-question")

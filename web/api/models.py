@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from engine.load.model import INTERNATIONAL_PROFILE, Strength, reference_datetime
 
 MAX_ANSWERS = 300
+MAX_DISPUTED = 8  # each disputed fact costs one or more assessments of the case
 MAX_TEXT = 200
 MAX_LIST = 50
 MAX_INT = 10**12  # far beyond any question's range; keeps every value printable and JSON-safe
@@ -78,6 +79,20 @@ class CaseRequest(_Model):
         if not EARLIEST <= value <= LATEST:
             raise ValueError("the reference date must be between 1990-01-01 and 2100-12-31")
         return value
+
+
+class AssessRequest(CaseRequest):
+    """A case to assess, with any answers the other side disputes."""
+
+    disputed: dict[QuestionId, AnswerValue] = Field(
+        default_factory=dict,
+        max_length=MAX_DISPUTED,
+        description=(
+            "Disputed answers: question id -> the value the other side asserts. Each must be an answer given, "
+            "with another value (not unknown). The first three are combined in every way; each further one is "
+            "varied alone."
+        ),
+    )
 
 
 # --- problem details (RFC 9457) ---------------------------------------------------------------
@@ -280,6 +295,27 @@ class AssessmentOut(_Model):
     in_english: list[str] = Field(
         description='The knowledge texts given in English for want of a current translation ("kind:id.field").'
     )
+    disputes: DisputesOut | None = Field(
+        default=None,
+        description="With disputed answers: whether each conclusion holds either way, and on what it turns.",
+    )
+
+
+class VerdictOut(_Model):
+    kind: str
+    measure: str
+    title: str
+    reached_with_answers_given: bool
+    holds_either_way: bool
+    turns_on: list[str] = Field(description="The disputed questions whose value alone changes this conclusion.")
+
+
+class DisputesOut(_Model):
+    disputed: dict[str, Any] = Field(description="Question id -> the other side's value.")
+    combined: list[str] = Field(description="The disputed questions combined in every way (at most three).")
+    varied_alone: list[str] = Field(description="Those beyond the bound, each varied alone against the answers given.")
+    must_establish: list[str] = Field(description="The disputed questions on which some conclusion turns.")
+    conclusions: list[VerdictOut]
 
 
 # --- knowledge ----------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ API_VERSION = "1.0.0"
 REF = "#/components/schemas/{model}"
 PROBLEM = "application/problem+json"
 
-_REQUEST_MODELS = [models.CaseRequest]
+_REQUEST_MODELS = [models.CaseRequest, models.AssessRequest]
 _RESPONSE_MODELS = [
     models.Problem,
     models.AssessmentOut,
@@ -57,12 +57,13 @@ _CASE_BODY = {"required": True, "content": {"application/json": {"schema": _ref(
 
 
 def _post(operation_id: str, summary: str, description: str, ok: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    body = extra.pop("body", _CASE_BODY)
     return {
         "post": {
             "operationId": operation_id,
             "summary": summary,
             "description": description,
-            "requestBody": _CASE_BODY,
+            "requestBody": body,
             "responses": {"200": ok, **_CASE_ERRORS, **_COMMON_ERRORS, **extra.pop("responses", {})},
             **extra,
         }
@@ -79,8 +80,10 @@ PATHS: dict[str, Any] = {
         "Assess a case",
         "The explained recommendation for the answers given (the JSON of `pathway assess --json`): required, "
         "prohibited, recommended and flagged measures, each with its rules, sources and deadlines; the trace; "
-        "the questions still open. Decision support only: never a decision.",
+        "the questions still open; with `disputed` answers, whether each conclusion holds either way. Decision "
+        "support only: never a decision.",
         _json(models.AssessmentOut, "The assessment."),
+        body={"required": True, "content": {"application/json": {"schema": _ref(models.AssessRequest)}}},
     ),
     "/api/v1/next-question": _post(
         "nextQuestion",
