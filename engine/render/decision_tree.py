@@ -60,7 +60,7 @@ FONT = "DejaVu Sans,Helvetica,Arial,sans-serif"
 FONT_SIZE = 14  # points in the SVG; drawn at 1 point = 1 CSS pixel by `inline_svg`
 LABEL_WIDTH = 24  # characters of a wrapped label line
 LINE_WIDTH = 40  # characters of a collapsed branch (one line)
-NARROW_LINE_WIDTH = 30  # the same in an overview drawn again narrower
+NARROW_LINE_WIDTH = 28  # the same in an overview drawn again narrower (fits MAX_WIDTH with 30-odd stages)
 MIN_LABEL_CHARS = 12  # of a stage's name on a branch line, however long its status reads
 ROW = 2  # answers or rule cards side by side at most; more go on the next row
 MAX_WIDTH = 640  # points: wider drawings are drawn again in one column (see render_drawings)
