@@ -221,9 +221,11 @@ def _interview_figures(kb: KnowledgeBase, walks: list[tuple[str, dict]]) -> dict
     """Every state of every walk (no answer, then one more answer at a time, until complete),
     through `interview_step` as a page calls it: the question at the next step, or the end."""
     memo.clear()  # off by default (size 0): every step is computed
-    every, before_last, last = [], [], []
+    every, before_last, last, dated, dated_last = [], [], [], [], []
     for jurisdiction, answers in walks:
         items = list(answers.items())
+        # a case with events: a dated answer (arrest, detention, review) and so deadlines with states
+        with_events = any(kb.questions[q].type in ("date", "datetime") for q in answers)
         for size in range(len(items) + 1):
             state = dict(items[:size])
             start = time.perf_counter()
@@ -231,13 +233,18 @@ def _interview_figures(kb: KnowledgeBase, walks: list[tuple[str, dict]]) -> dict
             elapsed = (time.perf_counter() - start) * 1000
             every.append(elapsed)
             (last if size == len(items) else before_last).append(elapsed)
+            if with_events:
+                (dated_last if size == len(items) else dated).append(elapsed)
             assert (step.asking is None) == (size == len(items)), "a walk ends where the interview ends"
     return {
         "walks": len(walks),
+        "walks with events": sum(any(kb.questions[q].type in ("date", "datetime") for q in a) for _, a in walks),
         "steps": {
             "every step (the last included)": _summary(every),
             "steps with a next question (compiled evaluator)": _summary(before_last),
             "last step: complete answers -> experta's result": _summary(last),
+            "cases with events: steps with a next question": _summary(dated),
+            "cases with events: last step (experta, deadline states)": _summary(dated_last),
         },
     }
 
@@ -510,7 +517,10 @@ def run_benchmark(
     full = [random_full_case(kb, rng) for _ in range(cases)]
     profiles = sorted(kb.jurisdictions)
     walks = [(profiles[n % len(profiles)], {}) for n in range(max(2, cases // 10))]
-    walks = [(j, random_walk_case(kb, rng, j)) for j, _ in walks]
+    # every tenth walk (and the second) is a child's arrest, so that cases with events (dated
+    # answers, deadlines with states) are timed at every scale
+    arrest = {"age_at_conduct": 16, "first_contact": "arrested"}
+    walks = [(j, random_walk_case(kb, rng, j, arrest if n % 10 == 1 else None)) for n, (j, _) in enumerate(walks)]
     pool = full[:2000]  # the batches' cases: these answers, each line with a header of its own
     figures: dict[str, Any] = {
         "knowledge_version": kb.version,
