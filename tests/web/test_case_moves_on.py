@@ -114,3 +114,20 @@ def test_the_calendar_holds_the_open_deadlines_and_the_case_reference_only(real_
     body = "\n".join(line for line in unfolded.splitlines() if not line.startswith("DTSTAMP"))
     for answer in ("20260227", "2026-02-27", "arrested", "notified", "16"):  # no answer, no start of a count
         assert answer not in body
+
+
+def test_the_record_says_which_version_of_a_dated_law_applied(real_app):
+    case = {
+        "jurisdiction": "ruritania",
+        "reference_date": "2026-09-01",
+        "conduct_date": "2026-03-10",
+        "hearing": "charging_and_diversion",
+        "answers": {"age_at_conduct": 13, "first_contact": "summoned"},
+    }
+    user, response = resume(real_app, case, assess_on="saved")
+    assert response.status_code == 302
+    page = user.page("/record")
+    row = page.split('data-law="macr"')[1].split("</div>")[0]
+    assert "14" in row and "in force from 2026-06-01" in row and "more favourable to the child" in row
+    assert "2026-03-10" in page  # the date of the conduct is kept with the case
+    assert yaml.safe_load(user.client.get("/case-file").get_data())["conduct_date"] == "2026-03-10"
