@@ -131,3 +131,19 @@ def test_the_record_says_which_version_of_a_dated_law_applied(real_app):
     assert "14" in row and "in force from 2026-06-01" in row and "more favourable to the child" in row
     assert "2026-03-10" in page  # the date of the conduct is kept with the case
     assert yaml.safe_load(user.client.get("/case-file").get_data())["conduct_date"] == "2026-03-10"
+
+
+def test_the_api_applies_the_law_in_force_at_the_date_of_the_conduct(real_app):
+    client = browser_client(real_app)
+    case = {
+        "jurisdiction": "ruritania",
+        "reference_date": "2026-09-01",
+        "answers": {"age_at_conduct": 13, "first_contact": "summoned"},
+    }
+    later = client.post("/api/v1/assess", json={**case, "conduct_date": "2026-03-10"}).get_json()
+    assert [(law["value"], law["reason"]) for law in later["law_applied"]] == [(14, "later_favourable")]
+    assert later["conduct_date"] == "2026-03-10"
+    before = client.post("/api/v1/assess", json={**case, "reference_date": "2026-04-15", "conduct_date": "2026-03-10"})
+    assert [(law["value"], law["reason"]) for law in before.get_json()["law_applied"]] == [(12, "at_conduct")]
+    bad = client.post("/api/v1/assess", json={**case, "conduct_date": "1800-01-01"})
+    assert bad.status_code in (400, 422) and "conduct_date" in bad.get_data(as_text=True)

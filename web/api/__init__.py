@@ -192,7 +192,7 @@ def assess() -> Response:
         raise _RefusedError(
             problems.problem(422, "Some disputed answers cannot stand", detail, problems.INVALID_ANSWERS, errors)
         )
-    assessment = on_engine_thread(assess_typed, kb, typed, case.jurisdiction, now, "experta")
+    assessment = on_engine_thread(assess_typed, kb, typed, case.jurisdiction, now, "experta", None, case.conduct_date)
     weighed = on_engine_thread(weigh_disputes, kb, typed, disputes, case.jurisdiction, now, None, assessment)
     return _json(models.AssessmentOut.model_validate(to_data(assessment, disputes=weighed)))
 
@@ -205,8 +205,9 @@ def next_question() -> Response:
     typed, now = _checked(kb, case)
 
     def work() -> tuple[list, list[str]]:
-        program = dated_program(kb, case.jurisdiction, now)[0]
-        return pending_questions(kb, typed, case.jurisdiction, now), unused_answers(kb, program, typed, now)
+        program = dated_program(kb, case.jurisdiction, now, case.conduct_date)[0]
+        pending = pending_questions(kb, typed, case.jurisdiction, now, conduct_date=case.conduct_date)
+        return pending, unused_answers(kb, program, typed, now)
 
     pending, unused = on_engine_thread(work)
     first = pending[0] if pending else None
@@ -258,7 +259,7 @@ def decision_tree() -> Response:
         )
     case = _case_request()
     typed, now = _checked(kb, case)
-    assessment = on_engine_thread(assess_typed, kb, typed, case.jurisdiction, now)
+    assessment = on_engine_thread(assess_typed, kb, typed, case.jurisdiction, now, "auto", None, case.conduct_date)
     tree = build_tree(kb, assessment)
     if wanted == "json":
         return _json(models.TreeOut(knowledge_version=kb.version, tree=_tree_out(tree)))

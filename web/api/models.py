@@ -59,9 +59,30 @@ class CaseRequest(_Model):
             anyOf=[{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}, {"type": "null"}]
         ),
     )
+    conduct_date: dt.date | None = Field(
+        default=None,
+        description=(
+            "When the alleged conduct took place (YYYY-MM-DD, 1990-2100): under a profile with dated values, "
+            "the substantive law in force then applies, or a later law more favourable to the child."
+        ),
+    )
     answers: dict[QuestionId, AnswerValue] = Field(
         default_factory=dict, max_length=MAX_ANSWERS, description="Answers keyed by question id."
     )
+
+    @field_validator("conduct_date", mode="before")
+    @classmethod
+    def _a_day(cls, value: Any) -> Any:
+        if value is not None and not isinstance(value, str):
+            raise ValueError("expected a date YYYY-MM-DD")
+        return value
+
+    @field_validator("conduct_date")
+    @classmethod
+    def _day_in_range(cls, value: dt.date | None) -> dt.date | None:
+        if value is not None and not EARLIEST.date() <= value <= LATEST.date():
+            raise ValueError("the date of the conduct must be between 1990-01-01 and 2100-12-31")
+        return value
 
     @field_validator("reference_date", mode="before")
     @classmethod
