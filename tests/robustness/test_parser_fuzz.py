@@ -299,7 +299,9 @@ def upload(raw: bytes, filename: str = "case.yaml", client=None):
     client = client or browser_client(APP)
     return client.post(
         "/resume",
-        data={"csrf_token": token(client, "/resume"), "case_file": (io.BytesIO(raw), filename)},
+        # "At its saved date", as a user picks it on the form: the file is then loaded whole, its
+        # reference date included (the default, "now", assesses a case that has moved on).
+        data={"csrf_token": token(client, "/resume"), "assess_on": "saved", "case_file": (io.BytesIO(raw), filename)},
         content_type="multipart/form-data",
     )
 
