@@ -24,15 +24,16 @@ compile-translations: $(MO_FILES)
 ## (then translate what `pathway check` reports missing, and commit the .po files).
 translations: $(STAMP)
 	$(BIN)/python -m engine.analysis.interface_translations --write-template
-	$(BIN)/pybabel -q update -i $(LOCALE)/messages.pot -d $(LOCALE) -D messages --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel -q update -i $(LOCALE)/messages.pot -d $(LOCALE) -D messages --no-fuzzy-matching --ignore-obsolete -w 100
 	$(MAKE) compile-translations
 
 ## System packages: Graphviz's `dot`, Chromium for the browser tests, wrk; Pango and a font for the
-## PDF decision record (WeasyPrint), poppler-utils (pdfinfo, pdftotext) to measure and read it in tests.
-SYSTEM_PACKAGES := graphviz chromium wrk libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils
+## PDF decision record (WeasyPrint), poppler-utils (pdfinfo, pdftotext) to measure and read it in tests;
+## fonts-noto-core for Arabic (Noto Sans Arabic: the pages, the PDF record, the tree's labels).
+SYSTEM_PACKAGES := graphviz chromium wrk libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-core poppler-utils
 system-deps:
 	@command -v dot >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1 && command -v wrk >/dev/null 2>&1 && \
-	  command -v pdfinfo >/dev/null 2>&1 && dpkg -s libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null 2>&1 || { \
+	  command -v pdfinfo >/dev/null 2>&1 && dpkg -s libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-core >/dev/null 2>&1 || { \
 	  echo "Installing $(SYSTEM_PACKAGES) (Debian packages)..."; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \

@@ -92,6 +92,8 @@ def init_app(app: Flask) -> None:
         return {
             "html_lang": current,
             "html_dir": text_direction(current),
+            # An arrow that points forward in the page's direction (the next step, what follows).
+            "forward_arrow": "←" if text_direction(current) == "rtl" else "→",
             "language_names": {code: LANGUAGE_NAMES[code] for code in app.config["LANGUAGES"]},
             "language_switch": switch_form,
         }

@@ -13,6 +13,7 @@ from flask_babel import gettext
 
 from engine.analysis.audit import audit
 from engine.analysis.gaps import gap_report
+from engine.i18n import current_language
 from engine.render.catalogue import catalogue, scenario_coverage
 
 from .busy import expensive
@@ -34,7 +35,8 @@ def index() -> str:
 def rules() -> str:
     """Every rule in plain words, next to its sources and the scenarios that exercise it."""
     kb = knowledge()
-    entries = cached("catalogue", compute=lambda: on_engine_thread(catalogue, kb))
+    # The conditions are written out in the page's language (engine.load.conditions.render).
+    entries = cached("catalogue", current_language(), compute=lambda: on_engine_thread(catalogue, kb))
     groups: dict[str, list] = {}
     for entry in entries:
         groups.setdefault(entry.rule.spec.decision_point, []).append(entry)

@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from engine.analysis.counterfactuals import what_would_change
 from engine.cases.scenarios import run_scenario
+from engine.i18n import current_language
 from engine.load.answers import answer_text, integer_ranges, parse_answers
 from engine.load.knowledge_base import KnowledgeBase, ScenarioEntry
 from engine.render.headline import headline
@@ -419,9 +420,11 @@ def _map_svg(kb: KnowledgeBase, decision_point: str | None) -> str | None:
             return url_for("policy.rules") + f"#rule-{ident}"
         return url_for("teaching.pathway_map", point=ident)
 
+    # Drawn in the page's language: its words, its font, and right to left in Arabic.
     return cached(
         "map_svg",
         decision_point,
+        current_language(),
         compute=lambda: map_svg(kb, _map_structure(kb), decision_point, link),
     )
 

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from engine.errors import AnswerError
+from engine.i18n import _
 from engine.load.conditions import UNKNOWN
 from engine.load.model import Choice, Question
 from engine.suggestions import suggest
@@ -241,17 +242,18 @@ def parse_answers(
 
 
 def answer_text(question: Question, value: Any, labels: Mapping[str, str] | None = None) -> str:
-    """An answer as the user would read it; `labels` are the choice labels to use (default: English)."""
+    """An answer as the user would read it; `labels` are the choice labels to use (default: English).
+    The words of its own (yes, no, I don't know) are in the current language (engine.i18n)."""
     if value is UNKNOWN:
-        return "I don't know"
+        return _("I don't know")
     if question.type == "yes_no":
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if labels is None:
         labels = {c.id: c.label for c in question.choices or []}
     if question.type == "choice":
         return labels.get(value, str(value))
     if question.type == "multi_choice":
-        return "; ".join(labels.get(v, v) for v in question.choice_ids if v in value) or "none of these"
+        return "; ".join(labels.get(v, v) for v in question.choice_ids if v in value) or _("none of these")
     if question.type == "datetime":
         return value.isoformat(" ", "minutes")
     return str(value)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.errors import Problem
+from engine.i18n import N_, _
 from engine.load.yaml_source import line_of
 from engine.suggestions import suggest
 
@@ -46,17 +47,20 @@ COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
     "gt": operator.gt,
     "ge": operator.ge,
 }
+# The words of a condition in plain language (the rule catalogue): translated where the condition is
+# rendered (engine.i18n, the current language).
 OP_WORDS = {
-    "eq": "is",
-    "ne": "is not",
-    "lt": "is below",
-    "le": "is at most",
-    "gt": "is above",
-    "ge": "is at least",
-    "in": "is one of",
-    "includes": "includes",
-    "includes_any": "includes any of",
+    "eq": N_("is"),
+    "ne": N_("is not"),
+    "lt": N_("is below"),
+    "le": N_("is at most"),
+    "gt": N_("is above"),
+    "ge": N_("is at least"),
+    "in": N_("is one of"),
+    "includes": N_("includes"),
+    "includes_any": N_("includes any of"),
 }
+UNIT_WORDS = {"hours_since": N_("hours"), "days_since": N_("days"), "months_since": N_("months")}
 ELAPSED_UNITS = ("hours_since", "days_since", "months_since")
 ATOM_OPS = (*COMPARISONS, "in", "includes", "includes_any")
 
@@ -70,9 +74,9 @@ class Operand:
 
     def text(self) -> str:
         if self.kind == "param":
-            return f"the national parameter '{self.value}'"
+            return _("the national parameter '{name}'").format(name=self.value)
         if self.kind == "international":
-            return f"the international reference value of '{self.value}'"
+            return _("the international reference value of '{name}'").format(name=self.value)
         if isinstance(self.value, (list, tuple)):
             return ", ".join(map(str, self.value))
         return str(self.value).lower() if isinstance(self.value, bool) else str(self.value)
@@ -112,18 +116,20 @@ class Atom:
 
     def text(self) -> str:
         if self.kind == "unknown":
-            return f"the answer to '{self.name}' is \"I don't know\""
+            return _("the answer to '{name}' is \"I don't know\"").format(name=self.name)
         if self.kind == "fact":
-            return f"'{self.name}' is true"
+            return _("'{name}' is true").format(name=self.name)
         if self.kind == "param":
-            return f"the national parameter '{self.name}' is true"
+            return _("the national parameter '{name}' is true").format(name=self.name)
         if self.kind == "param_compare":
-            subject = f"the national parameter '{self.name}'"
+            subject = _("the national parameter '{name}'").format(name=self.name)
         elif self.kind == "elapsed":
-            subject = f"the time since '{self.name}' in {self.unit.split('_')[0]}"
+            subject = _("the time since '{name}' in {unit}").format(name=self.name, unit=_(UNIT_WORDS[self.unit]))
         else:
             subject = f"'{self.name}'"
-        return f"{subject} {OP_WORDS[self.op]} {self.operand.text()}"
+        return _("{subject} {op} {operand}").format(
+            subject=subject, op=_(OP_WORDS[self.op]), operand=self.operand.text()
+        )
 
 
 @dataclass(frozen=True)
@@ -429,8 +435,8 @@ def render(node: Condition, indent: int = 0) -> str:
     if isinstance(node, Atom):
         return pad + node.text()
     if isinstance(node, Const):
-        return pad + ("always" if node.value else "never")
+        return pad + (_("always") if node.value else _("never"))
     if isinstance(node, Not):
-        return pad + "it is not the case that:\n" + render(node.item, indent + 1)
-    word = "all of:" if isinstance(node, All) else "any of:"
+        return pad + _("it is not the case that:") + "\n" + render(node.item, indent + 1)
+    word = _("all of:") if isinstance(node, All) else _("any of:")
     return pad + word + "\n" + "\n".join(render(item, indent + 1) for item in node.items)

@@ -12,6 +12,8 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from engine.i18n import N_
+
 SNAKE = r"^[a-z][a-z0-9_]*$"
 RULE_ID = r"^R-[A-Z]+-\d{2}[a-z]?$"
 DP_ID = r"^DP-\d{1,2}(\.\d{1,2})?$"
@@ -47,16 +49,17 @@ Strength = Literal[
 ]
 STRENGTHS: tuple[str, ...] = get_args(Strength)
 BINDING_STRENGTHS = frozenset({"treaty_obligation", "eu_law", "security_council_decision"})
+# In English; translated where shown (`_(STRENGTH_LABELS[s])`, engine.i18n).
 STRENGTH_LABELS = {
-    "treaty_obligation": "binding treaty obligation",
-    "eu_law": "binding EU law",
-    "security_council_decision": "binding Security Council decision (Chapter VII)",
-    "authoritative_interpretation": "authoritative interpretation",
-    "security_council_recommendation": "Security Council recommendation (not binding)",
-    "non_binding_standard": "non-binding standard",
-    "good_practice": "good practice",
-    "commentary": "commentary or report",
-    "design_inference": "design inference (this tool's own reasoning)",
+    "treaty_obligation": N_("binding treaty obligation"),
+    "eu_law": N_("binding EU law"),
+    "security_council_decision": N_("binding Security Council decision (Chapter VII)"),
+    "authoritative_interpretation": N_("authoritative interpretation"),
+    "security_council_recommendation": N_("Security Council recommendation (not binding)"),
+    "non_binding_standard": N_("non-binding standard"),
+    "good_practice": N_("good practice"),
+    "commentary": N_("commentary or report"),
+    "design_inference": N_("design inference (this tool's own reasoning)"),
 }
 # The strength a citation has when it does not say (`force:`), by the binding force of its source.
 DEFAULT_FORCE = {

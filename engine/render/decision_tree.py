@@ -33,10 +33,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from engine.i18n import N_, _, format_moment, ngettext
+from engine.i18n import N_, _, ngettext
 from engine.load.answers import answer_text
 from engine.load.knowledge_base import KnowledgeBase
-from engine.render.labels import one_line, wrap_label
+from engine.render.labels import label_font, one_line, start_align, wrap_label
 from engine.render.texts import Texts
 from engine.run.session import Assessment
 
@@ -56,7 +56,6 @@ PATH_COLOUR = "#0b0c0c"
 OFF_PATH_COLOUR = "#6f777b"  # text: 4.6:1 on white
 OFF_PATH_LINE = "#b1b4b6"
 STAGE_FILL = "#f3f2f1"
-FONT = "DejaVu Sans,Helvetica,Arial,sans-serif"
 FONT_SIZE = 14  # points in the SVG; drawn at 1 point = 1 CSS pixel by `inline_svg`
 LABEL_WIDTH = 24  # characters of a wrapped label line
 LINE_WIDTH = 40  # characters of a collapsed branch (one line)
@@ -113,7 +112,8 @@ def build_tree(kb: KnowledgeBase, assessment: Assessment, lang: str | None = Non
         "case",
         "case",
         _("This case"),
-        f"{text('jurisdictions', profile.id, 'name')} · {format_moment(assessment.reference)}",
+        # ISO in every language: a date in a drawing mixes directions badly (Arabic: 01‏/03‏/2026 12:00 م).
+        f"{text('jurisdictions', profile.id, 'name')} · {assessment.reference.strftime('%Y-%m-%d %H:%M')}",
     )
     fired = {step.rule_id: step for step in assessment.trace}
     points_with_content = {q.decision_point for q in kb.questions.values()} | {
@@ -281,8 +281,10 @@ def _esc(text: str) -> str:
     return html.escape(text, quote=True).replace("\\", "\\\\")
 
 
-def _cell(lines: list[str], colour: str | None = None, bold: bool = False, align: str = "LEFT") -> str:
-    """One row of a label: lines of escaped text, optionally coloured and bold."""
+def _cell(lines: list[str], colour: str | None = None, bold: bool = False, align: str | None = None) -> str:
+    """One row of a label: lines of escaped text, optionally coloured and bold, aligned at the
+    start of the language's lines unless `align` says otherwise."""
+    align = align or start_align()
     text = "<BR/>".join(_esc(line) for line in lines)
     if bold:
         text = f"<B>{text}</B>"
@@ -307,13 +309,13 @@ def _digraph(name: str, ids: _Ids) -> graphviz.Digraph:
         rankdir="TB",
         nodesep="0.25",
         ranksep="0.3",
-        fontname=FONT,
+        fontname=label_font(),
         bgcolor="white",
         newrank="true",
         compound="true",
         id=f"{ids.prefix}-graph",
     )
-    graph.attr("node", fontname=FONT, fontsize=str(FONT_SIZE), shape="box", style="filled", fillcolor="white")
+    graph.attr("node", fontname=label_font(), fontsize=str(FONT_SIZE), shape="box", style="filled", fillcolor="white")
     graph.attr("node", margin="0.1,0.06", color=PATH_COLOUR, fontcolor=PATH_COLOUR)
     graph.attr("edge", arrowsize="0.7", color=PATH_COLOUR)
     return graph

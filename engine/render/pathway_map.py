@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from engine.i18n import N_, _
 from engine.load.conditions import atoms
 from engine.load.knowledge_base import KnowledgeBase
-from engine.render.labels import wrap_label
+from engine.render.labels import label_font, start_align, wrap_label
 from engine.run.session import Assessment
 
 if TYPE_CHECKING:
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 
 KIND_COLOURS = {"require": "#1d70b8", "prohibit": "#d4351c", "recommend": "#00703c", "flag": "#b35c00"}
 OTHER_COLOUR = "#6f777b"
-FONT = "DejaVu Sans,Helvetica,Arial,sans-serif"
 # Translated where shown (engine.i18n).
 LEFT_OUT = (
     N_("jurisdiction parameters (their values are written into the rules of each profile; see the rule catalogue)"),
@@ -123,8 +122,15 @@ def map_graph(
     import graphviz  # only when drawing: the engine runs without the graph library loaded
 
     graph = graphviz.Digraph("pathway_map", format="svg")
-    graph.attr(rankdir="LR", nodesep="0.12", ranksep="0.6", fontname=FONT, bgcolor="white", newrank="true")
-    graph.attr("node", fontname=FONT, fontsize="10", style="filled", fillcolor="white", margin="0.06,0.03")
+    graph.attr(
+        rankdir="RL" if start_align() == "RIGHT" else "LR",
+        nodesep="0.12",
+        ranksep="0.6",
+        fontname=label_font(),
+        bgcolor="white",
+        newrank="true",
+    )
+    graph.attr("node", fontname=label_font(), fontsize="10", style="filled", fillcolor="white", margin="0.06,0.03")
     graph.attr("edge", arrowsize="0.5", color="#505a5f")
     by_point: dict[str, list[MapNode]] = {}
     for node_id in shown:

@@ -8,6 +8,7 @@ import weakref
 from dataclasses import dataclass
 from typing import Any
 
+from engine.i18n import N_, _
 from engine.load.answers import answer_text
 from engine.load.conditions import atoms
 from engine.load.knowledge_base import KnowledgeBase
@@ -16,12 +17,41 @@ from engine.load.validate import applies, capped, rule_strengths
 from engine.run.deadlines import Deadline, deadline_for
 from engine.run.program import ParameterUse, Program
 
-VERIFICATION_WORDS = {"V": "verified", "S": "secondary source", "NV": "not verified"}
+# Words kept in constants are translated where they are read (engine.i18n: the current language).
+VERIFICATION_WORDS = {"V": N_("verified"), "S": N_("secondary source"), "NV": N_("not verified")}
 KIND_ORDER = ("require", "prohibit", "recommend", "flag")
 BINDING_SCOPE = {
-    "treaty_obligation": "binding on the States parties to the {title}",
-    "eu_law": "binding on the EU Member States it addresses",
-    "security_council_decision": "a binding decision of the Security Council under Chapter VII",
+    "treaty_obligation": N_("binding on the States parties to the {title}"),
+    "eu_law": N_("binding on the EU Member States it addresses"),
+    "security_council_decision": N_("a binding decision of the Security Council under Chapter VII"),
+}
+# The sentence a conclusion reads as, by its kind: binding law, this tool's own inference, or the
+# international standards (not binding as such).
+BINDING_SENTENCES = {
+    "prohibit": N_("Prohibited by {cites} ({scope})."),
+    "require": N_("Required by {cites} ({scope})."),
+    "recommend": N_("Recommended; rests on {cites} ({scope})."),
+    "flag": N_("Flagged under {cites} ({scope})."),
+}
+INFERENCE_SENTENCES = {
+    "prohibit": N_(
+        "This tool advises against this on its own reasoning (design inference, not a rule of any instrument; closest source: {cites})."
+    ),
+    "require": N_(
+        "This tool calls for this on its own reasoning (design inference, not a rule of any instrument; closest source: {cites})."
+    ),
+    "recommend": N_(
+        "This tool recommends this on its own reasoning (design inference, not a rule of any instrument; closest source: {cites})."
+    ),
+    "flag": N_(
+        "Flagged on this tool's own reasoning (design inference, not a rule of any instrument; closest source: {cites})."
+    ),
+}
+STANDARD_SENTENCES = {
+    "prohibit": N_("The international standards advise against this ({strength}: {cites}); not binding law as such."),
+    "require": N_("The international standards call for this ({strength}: {cites}); not binding law as such."),
+    "recommend": N_("The international standards recommend this ({strength}: {cites}); not binding law as such."),
+    "flag": N_("Flagged under the international standards ({strength}: {cites}); not binding law as such."),
 }
 
 
@@ -43,11 +73,11 @@ class SourceView:
 
     @property
     def verification_words(self) -> str:
-        return VERIFICATION_WORDS[self.verification]
+        return _(VERIFICATION_WORDS[self.verification])
 
     @property
     def force_words(self) -> str:
-        return STRENGTH_LABELS[self.force]
+        return _(STRENGTH_LABELS[self.force])
 
     @property
     def binding(self) -> bool:
@@ -62,7 +92,7 @@ class SourceView:
             self.binding_force == "security_council" and self.force == "security_council_decision"
         ):
             return self.force_words
-        return f"{STRENGTH_LABELS[own]}, applied here as {self.force_words}"
+        return _("{own}, applied here as {force}").format(own=_(STRENGTH_LABELS[own]), force=self.force_words)
 
     @property
     def cite(self) -> str:
@@ -137,7 +167,7 @@ class MeasureOutcome:
 
     @property
     def strength_words(self) -> str:
-        return STRENGTH_LABELS[self.strength]
+        return _(STRENGTH_LABELS[self.strength])
 
     @property
     def words(self) -> str:
@@ -169,7 +199,7 @@ def _basis_text(basis: tuple[SourceView, ...]) -> str:
     cites = "; ".join(
         view.cite + ("" if view.verification == "V" else f" ({view.verification_words})") for view in basis
     )
-    return cites or "no source"
+    return cites or _("no source")
 
 
 def strength_words(outcome: MeasureOutcome) -> str:
@@ -177,37 +207,21 @@ def strength_words(outcome: MeasureOutcome) -> str:
     basis, level = outcome.basis, outcome.strength
     cites = _basis_text(basis)
     if outcome.binding:
-        titles = " and to the ".join(dict.fromkeys(v.title for v in basis if v.force == "treaty_obligation"))
-        scope = BINDING_SCOPE[level].format(title=titles or "treaty")
-        verb = {
-            "prohibit": "Prohibited by",
-            "require": "Required by",
-            "recommend": "Recommended; rests on",
-            "flag": "Flagged under",
-        }
-        sentence = f"{verb[outcome.kind]} {cites} ({scope})."
+        titles = f" {_('and to the')} ".join(dict.fromkeys(v.title for v in basis if v.force == "treaty_obligation"))
+        scope = _(BINDING_SCOPE[level]).format(title=titles or _("treaty"))
+        sentence = _(BINDING_SENTENCES[outcome.kind]).format(cites=cites, scope=scope)
     elif level == "design_inference":
-        verb = {
-            "prohibit": "This tool advises against this on its own reasoning",
-            "require": "This tool calls for this on its own reasoning",
-            "recommend": "This tool recommends this on its own reasoning",
-            "flag": "Flagged on this tool's own reasoning",
-        }
-        sentence = f"{verb[outcome.kind]} (design inference, not a rule of any instrument; closest source: {cites})."
+        sentence = _(INFERENCE_SENTENCES[outcome.kind]).format(cites=cites)
     else:
-        verb = {
-            "prohibit": "The international standards advise against this",
-            "require": "The international standards call for this",
-            "recommend": "The international standards recommend this",
-            "flag": "Flagged under the international standards",
-        }
-        sentence = f"{verb[outcome.kind]} ({STRENGTH_LABELS[level]}: {cites}); not binding law as such."
+        sentence = _(STANDARD_SENTENCES[outcome.kind]).format(strength=_(STRENGTH_LABELS[level]), cites=cites)
     if outcome.reference_values:
         values = ", ".join(f"{use.id} = {use.international}" for use in outcome.reference_values)
-        sentence += f" It compares the case with the international reference values ({values}), not with national law."
+        sentence += " " + _(
+            "It compares the case with the international reference values ({values}), not with national law."
+        ).format(values=values)
     elif outcome.national_values:
         values = ", ".join(f"{use.id} = {use.national}" for use in outcome.national_values)
-        sentence += f" It applies the national values given in the profile ({values})."
+        sentence += " " + _("It applies the national values given in the profile ({values}).").format(values=values)
     return sentence
 
 
@@ -246,7 +260,7 @@ def _build(program: Program) -> _Explained:
     measures = {}
     for rid, rule in kb.rules.items():
         by_cite = dict(zip((id(c) for c in rule.spec.sources), views[rid], strict=True))
-        for _, measure_id in rule.spec.then.measures():
+        for _kind, measure_id in rule.spec.then.measures():
             strength = table[(rid, measure_id)]
             level, lowered = capped(kb, strength) if international else (strength.level, ())
             if lowered:  # the basis of a capped conclusion: the reference values' sources at that strength

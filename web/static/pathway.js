@@ -28,7 +28,8 @@
   }
 })();
 
-/* Step-through: the left and right arrow keys follow the previous and next links. */
+/* Step-through: the arrow keys follow the previous and next links; in a right-to-left page (Arabic)
+   the next step is to the left. */
 (function () {
   "use strict";
   var nav = document.querySelector("[data-step-nav]");
@@ -38,8 +39,11 @@
     var target = event.target;
     if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) { return; }
     var link = null;
-    if (event.key === "ArrowRight") { link = nav.querySelector("[data-step-next]"); }
-    if (event.key === "ArrowLeft") { link = nav.querySelector("[data-step-prev]"); }
+    var rtl = document.documentElement.dir === "rtl";
+    var forward = rtl ? "ArrowLeft" : "ArrowRight";
+    var backward = rtl ? "ArrowRight" : "ArrowLeft";
+    if (event.key === forward) { link = nav.querySelector("[data-step-next]"); }
+    if (event.key === backward) { link = nav.querySelector("[data-step-prev]"); }
     if (link) {
       event.preventDefault();
       window.location.assign(link.href);
