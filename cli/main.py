@@ -25,7 +25,7 @@ import yaml
 from engine.analysis import interface_translations
 from engine.cases.case_file import ParsedCase, case_data, read_case_file, reference_from
 from engine.errors import CaseFileError, KnowledgeError
-from engine.i18n import LANGUAGES, _, default_language, set_language
+from engine.i18n import LANGUAGES, _, default_language, reset_language, set_language
 from engine.load.answers import AnswerValueError, allowed_text, parse_answer
 from engine.load.knowledge_base import KnowledgeBase
 from engine.load.loader import load_knowledge, read_knowledge
@@ -80,12 +80,14 @@ def _load(knowledge_dir: Path | None) -> KnowledgeBase:
         languages=", ".join(LANGUAGES)
     ),
 )
-def main(lang: str | None) -> None:
+@click.pass_context
+def main(ctx: click.Context, lang: str | None) -> None:
     """Justice Pathway: decision support for children associated with terrorist and violent extremist groups.
 
     The help texts follow PATHWAY_LANG (they are read before the options); --lang sets the language
     of everything a command prints."""
-    set_language(lang or default_language())
+    token = set_language(lang or default_language())
+    ctx.call_on_close(lambda: reset_language(token))  # a run in the same process (tests) starts afresh
 
 
 @main.command()
