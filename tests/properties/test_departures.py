@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from engine.analysis.generate import candidate_values, random_walk_case
 from engine.load.conditions import UNKNOWN, elapsed
 from engine.run.session import assess_typed
-from tests.case_generation import NOW
+from tests.case_generation import NOW, values_in_force
 
 CONTACT = {"arrested", "handed_over_by_armed_forces", "summoned"}
 HELD = {"arrested", "handed_over_by_armed_forces"}
@@ -76,7 +76,7 @@ BARRED_PENALTIES = {
 
 def owed(kb, answers: dict, jurisdiction: str) -> set[tuple[str, str]]:
     """The safeguards owed for what happened in this case, from its facts alone."""
-    values = kb.jurisdictions[jurisdiction].values
+    values = values_in_force(kb, jurisdiction)
     age = answers.get("age_at_conduct")
     if age is None or (age is not UNKNOWN and age >= values["age_of_majority"]):
         return set()
@@ -211,7 +211,7 @@ DEPARTURES = {
 def departed_cases(draw, kb):
     """(profile, the base case's outcome, the departure, the answers after it) for a child."""
     jurisdiction = draw(st.sampled_from(sorted(kb.jurisdictions)))
-    majority = kb.jurisdictions[jurisdiction].values["age_of_majority"]
+    majority = values_in_force(kb, jurisdiction)["age_of_majority"]
     ages = [v for v in candidate_values(kb, kb.questions["age_at_conduct"]) if v is UNKNOWN or v < majority]
     rng = random.Random(draw(st.integers(0, 2**32 - 1)))
     base = random_walk_case(kb, rng, jurisdiction, {"age_at_conduct": draw(st.sampled_from(ages))})

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from engine.analysis.generate import random_walk_case
+from tests.case_generation import values_in_force
 
 # question -> what must already be true of the case for it to be asked
 ASKED_ONLY_WHEN = {
@@ -35,7 +36,7 @@ ASKED_ONLY_WHEN = {
 @given(seed=st.integers(0, 2**32 - 1), jurisdiction=st.sampled_from(["baseline", "ruritania"]))
 def test_the_framework_questions_are_asked_only_when_the_case_raises_them(kb, seed, jurisdiction):
     answers = random_walk_case(kb, random.Random(seed), jurisdiction)
-    values = kb.jurisdictions[jurisdiction].values
+    values = values_in_force(kb, jurisdiction)
     asked = [q for q in ASKED_ONLY_WHEN if q in answers]
     for question in asked:
         event(f"asked: {question}")

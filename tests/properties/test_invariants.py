@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from engine.analysis.generate import candidate_values
 from engine.load.conditions import UNKNOWN
 from engine.run.session import assess_typed
-from tests.case_generation import NOW, answer_sets
+from tests.case_generation import NOW, answer_sets, values_in_force
 
 EXAMPLES = settings(
     max_examples=400,
@@ -59,7 +59,7 @@ def invariant_violations(
     kb, answers: dict, jurisdiction: str, pairs: set[tuple[str, str]], complete: bool
 ) -> list[str]:
     """Every invariant that (kind, measure) pairs break for these answers; used on 10,000 cases too."""
-    values = kb.jurisdictions[jurisdiction].values
+    values = values_in_force(kb, jurisdiction)
     found = []
     for kind, measure_id in pairs:
         tags = kb.measures[measure_id].tags
@@ -102,7 +102,7 @@ def below_macr_cases(draw, kb) -> tuple[str, dict]:
     unknown too or below the MACR (the benefit of the doubt).
     """
     jurisdiction = draw(jurisdictions(kb))
-    macr = kb.jurisdictions[jurisdiction].values["macr"]
+    macr = values_in_force(kb, jurisdiction)["macr"]
     answers = draw(answer_sets(kb))
     answers["age_at_conduct"] = draw(_values(kb, "age_at_conduct", lambda v: v is UNKNOWN or v < macr))
     if answers["age_at_conduct"] is UNKNOWN:
@@ -114,7 +114,7 @@ def below_macr_cases(draw, kb) -> tuple[str, dict]:
 def complete_child_cases(draw, kb) -> tuple[str, dict]:
     """A profile and every question answered, for someone under its age of majority (or of unknown age)."""
     jurisdiction = draw(jurisdictions(kb))
-    majority = kb.jurisdictions[jurisdiction].values["age_of_majority"]
+    majority = values_in_force(kb, jurisdiction)["age_of_majority"]
     answers = draw(answer_sets(kb, partial=False))
     answers["age_at_conduct"] = draw(_values(kb, "age_at_conduct", lambda v: v is UNKNOWN or v < majority))
     return jurisdiction, answers
@@ -145,7 +145,7 @@ def test_prohibited_outcomes_are_only_ever_prohibited(kb, data):
 @EXAMPLES
 def test_below_the_macr_nothing_criminal_is_recommended_or_required(kb, data):
     jurisdiction, answers = data.draw(below_macr_cases(kb))
-    assert below_macr(answers, kb.jurisdictions[jurisdiction].values["macr"]) is True  # the strategy's promise
+    assert below_macr(answers, values_in_force(kb, jurisdiction)["macr"]) is True  # the strategy's promise
     result = _assess(kb, answers, jurisdiction)
     criminal = [m for m in result.measures if "criminal_process" in m.tags]
     event(f"criminal-process measures in the result: {'some' if criminal else 'none'}")
@@ -168,7 +168,7 @@ def test_unknown_age_gets_the_benefit_of_the_doubt(kb, data):
 @EXAMPLES
 def test_every_child_gets_protection_referral_and_reintegration_plan(kb, data):
     jurisdiction, answers = data.draw(complete_child_cases(kb))
-    assert treated_as_child(answers, kb.jurisdictions[jurisdiction].values["age_of_majority"]) is True
+    assert treated_as_child(answers, values_in_force(kb, jurisdiction)["age_of_majority"]) is True
     event("unknown age" if answers["age_at_conduct"] is UNKNOWN else "known age under the majority")
     pairs = _assess(kb, answers, jurisdiction).measure_pairs()
     missing = sorted(m for m in ALWAYS_IN_SCOPE if ("require", m) not in pairs)
