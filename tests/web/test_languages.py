@@ -5,6 +5,8 @@ language chosen on a page and remembered in the case cookie, Accept-Language as 
 from __future__ import annotations
 
 import re
+import subprocess
+import tempfile
 
 import pytest
 from click.testing import CliRunner
@@ -156,3 +158,32 @@ def test_the_api_answers_in_the_accept_language(client):
     french = client.post("/api/v1/assess", json=body, headers={"Accept-Language": "fr"}).get_json()
     assert english["disclaimer"].startswith("Decision support only")
     assert french["disclaimer"].startswith("Aide à la décision seulement")
+
+
+BIDI_MARKS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e"))
+
+
+def test_the_pdf_record_in_arabic_shows_shaped_arabic_text_right_aligned(user):
+    choose(user, "ar")
+    user.start()
+    response = user.client.get("/record/pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    pdf = response.data
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode(
+        "utf-8"
+    )
+    plain = text.translate(BIDI_MARKS)
+    # The record's own words, as Arabic text in reading order (words without the lam-alef ligature,
+    # which pdftotext gives back letter by letter).
+    for words in ("سجل القرار", "التاريخ المرجعي", "إصدار قاعدة المعارف", "مرجع القضية", "متخذ القرار"):
+        assert words in plain, words
+    assert "Decision record" not in plain and "Reference date" not in plain
+    # The title stands at the right of the page, as a right-to-left document begins.
+    title = next(line for line in text.splitlines() if "سجل القرار" in line.translate(BIDI_MARKS))
+    assert len(title) - len(title.lstrip()) > 80, title
+    # Drawn with the Arabic font (Noto Sans Arabic, fonts-noto-core), embedded.
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:  # pdffonts reads a file only
+        handle.write(pdf)
+        handle.flush()
+        fonts = subprocess.run(["pdffonts", handle.name], capture_output=True, check=True).stdout.decode()
+    assert "Noto-Sans-Arabic" in fonts, fonts
