@@ -87,6 +87,7 @@ def resumed(app: Flask, scenario, hearing: str | None = None, disputes: dict | N
         "/resume",
         data={
             "csrf_token": user.token("/resume"),
+            "assess_on": "saved",  # the story's own date, as the user picks it on the form
             "case_file": (io.BytesIO(yaml.safe_dump(data, allow_unicode=True).encode()), "case.yaml"),
         },
         content_type="multipart/form-data",
@@ -96,7 +97,8 @@ def resumed(app: Flask, scenario, hearing: str | None = None, disputes: dict | N
 
 
 def record_pdf(app: Flask, scenario) -> bytes:
-    pdf = resumed(app, scenario).client.get("/record/pdf")
+    # The record of the decision the vignette is about (its hearing), as the user chose it on the start page.
+    pdf = resumed(app, scenario, scenario.hearing).client.get("/record/pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     return pdf.data
 
