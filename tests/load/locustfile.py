@@ -130,14 +130,18 @@ def answer_data(form: Form, text: str) -> list[tuple[str, str]]:
     """A valid answer to the question form, read from the form itself."""
     data = form.hidden()
     radios = [f["value"] for f in form.of("answer", "radio")]
-    boxes = [f["value"] for f in form.of("answer", "checkbox")]
+    boxes = [f["value"] for f in form.of("answer", "checkbox") if "data-exclusive" not in f]
+    # An exclusive box ("None of these") stands alone, as the page's script and the engine insist.
+    alone = [f["value"] for f in form.of("answer", "checkbox") if "data-exclusive" in f]
     unknown_box = bool(form.of("unknown", "checkbox"))
     fields = [f for f in form.of("answer") if f.get("type") in ("text", "date", "datetime-local", "number")]
     if radios:  # yes/no or one choice ("unknown" is one of the radios when it is allowed)
         return [*data, ("answer", random.choice(radios))]
-    if boxes:  # several choices: any subset is an answer, or "I don't know" alone
+    if boxes or alone:  # several choices: any subset of the others, or an exclusive one or "I don't know" alone
         if unknown_box and random.random() < 1 / (len(boxes) + 2):
             return [*data, ("unknown", UNKNOWN)]
+        if alone and random.random() < len(alone) / (len(boxes) + len(alone)):
+            return [*data, ("answer", random.choice(alone))]
         return [*data, *(("answer", b) for b in boxes if random.random() < 0.5)]
     if not fields:
         raise _JourneyBroken("a question page without an answer field")
