@@ -46,6 +46,7 @@ from engine.errors import CaseFileError, Problem
 from engine.load.answers import NOT_CANONICAL, answer_to_data, canonical_answer, parse_answers
 from engine.load.entries import validate_entry
 from engine.load.knowledge_base import KnowledgeBase
+from engine.load.life_dates import MAX_ACTS, Act, AgeAssessment
 from engine.load.model import (
     EARLIEST_REFERENCE_DATE,
     INTERNATIONAL_PROFILE,
@@ -54,6 +55,7 @@ from engine.load.model import (
     reference_datetime,
 )
 from engine.load.yaml_source import line_of, parse_yaml_text
+from engine.run.ages import DatedAges, case_ages
 from engine.run.disputed import check_disputes
 from engine.run.session import UnknownHearingError, hearing_for, reference_moment
 from engine.suggestions import suggest
@@ -178,6 +180,10 @@ class CaseFile(Strict):
     hearing: str | None = None  # the decision prepared (knowledge/hearings.yaml); none: the whole pathway
     reference_date: dt.datetime | None = None
     conduct_date: dt.date | None = None  # when the alleged conduct took place: the substantive law in force then
+    # Dates instead of ages (engine.load.life_dates): the ages at each act are computed from them.
+    date_of_birth: dt.date | None = None
+    age_assessment: AgeAssessment | None = None
+    acts: list[Act] = Field(default_factory=list, max_length=MAX_ACTS)
     knowledge_version: str | None = None
     answers: dict[str, Any] = Field(default_factory=dict)
     disputed: dict[str, Any] = Field(default_factory=dict)  # question id -> the other side's value
@@ -193,7 +199,7 @@ class CaseFile(Strict):
     def _as_datetime(cls, value: Any) -> Any:
         return None if value is None else reference_from(value)
 
-    @field_validator("decision_date", "conduct_date", mode="before")
+    @field_validator("decision_date", "conduct_date", "date_of_birth", mode="before")
     @classmethod
     def _a_date(cls, value: Any) -> Any:
         return None if value is None else record_date(value)
@@ -238,6 +244,40 @@ class ParsedCase:
     saved_reference: dt.datetime | None = None  # the file's own reference date, when another was asked for
     disputes: dict[str, Any] = field(default_factory=dict)  # question id -> the other side's typed value
     conduct_date: dt.date | None = None
+    life: LifeDates | None = None  # the dates the ages were computed from (none: whole-year ages as given)
+
+
+@dataclass(frozen=True)
+class LifeDates:
+    """The dates of a case file the ages were computed from, and what was computed."""
+
+    date_of_birth: dt.date | None
+    age_assessment: AgeAssessment | None
+    acts: tuple[Act, ...]
+    ages: DatedAges
+
+    def data(self) -> dict[str, Any]:
+        """These dates as case-file fields (as `CaseFile` reads them back)."""
+        return {
+            **({"date_of_birth": self.date_of_birth.isoformat()} if self.date_of_birth else {}),
+            **(
+                {"age_assessment": self.age_assessment.model_dump(mode="json", exclude_none=True)}
+                if self.age_assessment
+                else {}
+            ),
+            **({"acts": [act.model_dump(mode="json") for act in self.acts]} if self.acts else {}),
+        }
+
+
+def _life_dates(case: CaseFile, data: Any, name: str, reference: dt.datetime) -> tuple[LifeDates | None, list[Problem]]:
+    """The ages computed from the case file's dates (engine.run.ages), and what contradicts them."""
+    ages, found = case_ages(
+        case.date_of_birth, case.age_assessment, case.acts, case.answers, case.conduct_date, reference.date()
+    )
+    problems = [Problem(name, line_of(data, path), None, ".".join(map(str, path)), message) for path, message in found]
+    if ages is None:
+        return None, problems
+    return LifeDates(case.date_of_birth, case.age_assessment, tuple(case.acts), ages), problems
 
 
 def _too_large(name: str, size: int | None) -> Problem:
@@ -353,17 +393,22 @@ def _check_case_file(
     reference = moment or reference_moment(case.reference_date)
     typed, errors = parse_answers(kb.questions, case.answers, reference)
     record, problems = _decision_record(kb, case, data, name)
-    problems = [
-        Problem(
-            name,
-            line_of(data, ("answers", e.question_id)),
-            None,
-            f"answers.{e.question_id}",
-            f"{e.message} (given: {e.given!r}; allowed: {e.allowed})",
-            e.suggestion,
-        )
-        for e in errors
-    ] + problems
+    life, life_problems = _life_dates(case, data, name, reference)
+    problems = (
+        life_problems
+        + [
+            Problem(
+                name,
+                line_of(data, ("answers", e.question_id)),
+                None,
+                f"answers.{e.question_id}",
+                f"{e.message} (given: {e.given!r}; allowed: {e.allowed})",
+                e.suggestion,
+            )
+            for e in errors
+        ]
+        + problems
+    )
     disputes, disputed_problems = check_disputes(kb.questions, typed, case.disputed, reference)
     problems += [
         Problem(
@@ -379,8 +424,12 @@ def _check_case_file(
     if problems:
         raise CaseFileError(problems)
     saved = case.reference_date if moment is not None else None
+    conduct = case.conduct_date
+    if life is not None:
+        typed = {**typed, **life.ages.answers}
+        conduct = life.ages.conduct_date
     return ParsedCase(
-        chosen, reference, typed, case.knowledge_version, case.hearing, record, saved, disputes, case.conduct_date
+        chosen, reference, typed, case.knowledge_version, case.hearing, record, saved, disputes, conduct, life
     )
 
 
@@ -525,14 +574,20 @@ def case_data(
     record: DecisionRecord | None = None,
     disputes: dict[str, Any] | None = None,
     conduct_date: dt.date | None = None,
+    life: LifeDates | None = None,
 ) -> dict[str, Any]:
     """A case as plain data, in the form `parse_case` reads back (the decision record's fields and
-    the disputed answers only where they hold something)."""
+    the disputed answers only where they hold something). With `life`, its dates are written and
+    what they give (the ages, the category and date of the act) is not: it is computed again."""
+    if life is not None:
+        answers = {key: value for key, value in answers.items() if key not in life.ages.answers}
+        conduct_date = None if life.acts else conduct_date
     return {
         "jurisdiction": jurisdiction,
         **({"hearing": hearing} if hearing is not None else {}),
         "reference_date": reference.isoformat(timespec="minutes"),  # strftime writes the year 226 as "226"
         **({"conduct_date": conduct_date.isoformat()} if conduct_date is not None else {}),
+        **(life.data() if life is not None else {}),
         "knowledge_version": knowledge_version,
         **record_data(record or DecisionRecord()),
         "answers": {key: answer_to_data(value) for key, value in answers.items()},

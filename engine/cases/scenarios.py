@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from engine.load.answers import parse_answers
 from engine.load.knowledge_base import KnowledgeBase, ScenarioEntry
 from engine.load.model import Expectation
+from engine.run.ages import case_ages
 from engine.run.session import Assessment, assess_typed
 
 
@@ -66,9 +67,19 @@ def run_scenario(kb: KnowledgeBase, entry: ScenarioEntry) -> ScenarioOutcome:
         return ScenarioOutcome(None, [f"answer not accepted: {e}" for e in errors])
     if scenario.jurisdiction not in kb.jurisdictions:
         return ScenarioOutcome(None, [f"unknown jurisdiction '{scenario.jurisdiction}'"])
-    result = assess_typed(
-        kb, typed, scenario.jurisdiction, reference, hearing=scenario.hearing, conduct_date=scenario.conduct_date
+    ages, contradictions = case_ages(
+        scenario.date_of_birth,
+        scenario.age_assessment,
+        scenario.acts,
+        scenario.answers,
+        scenario.conduct_date,
+        reference.date(),
     )
+    if contradictions:
+        return ScenarioOutcome(None, [f"{'.'.join(map(str, path))}: {message}" for path, message in contradictions])
+    conduct = scenario.conduct_date if ages is None else ages.conduct_date
+    typed = typed if ages is None else {**typed, **ages.answers}
+    result = assess_typed(kb, typed, scenario.jurisdiction, reference, hearing=scenario.hearing, conduct_date=conduct)
     reached = result.measure_pairs()
     fired = {step.rule_id for step in result.trace}
     problems = []

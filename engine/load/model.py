@@ -13,6 +13,7 @@ from typing import Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from engine.i18n import N_
+from engine.load.life_dates import MAX_ACTS, Act, AgeAssessment
 
 SNAKE = r"^[a-z][a-z0-9_]*$"
 RULE_ID = r"^R-[A-Z]+-\d{2}[a-z]?$"
@@ -465,6 +466,10 @@ class Scenario(Strict):
     hearing: str | None = None  # the decision the story is about (knowledge/hearings.yaml); none: the whole pathway
     reference_date: dt.datetime
     conduct_date: dt.date | None = None  # when the alleged conduct took place (the substantive law in force then)
+    # Dates instead of ages (engine.load.life_dates, engine.run.ages), as a case file gives them.
+    date_of_birth: dt.date | None = None
+    age_assessment: AgeAssessment | None = None
+    acts: list[Act] = Field(default_factory=list, max_length=MAX_ACTS)
     answers: dict[str, Any]
     expect: Expectation = Field(default_factory=Expectation)
     must_not: Expectation = Field(default_factory=Expectation)

@@ -1,0 +1,95 @@
+"""Dates instead of ages (issue 14): a date of birth or an age assessment, and the dated acts.
+
+A case file or a scenario may give, instead of (or besides) whole-year ages:
+
+```yaml
+date_of_birth: 2009-04-12          # established (documents)
+# or, when the age is uncertain, a range with the method that produced it:
+age_assessment: {born_earliest: 2008-01-01, born_latest: 2010-06-30, method: holistic}
+age_assessment: {lowest_age: 14, highest_age: 16, assessed_on: 2026-02-01, method: medical}
+acts:                              # each alleged act, in any order
+  - {date: 2026-05-30, conduct_category: nonviolent_support}
+  - {date: 2026-07-02, conduct_category: travel}
+```
+
+These are the entries only; `engine.run.ages` computes the ages at each act and today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+# How an age was assessed (GC24 paras 33-34: documents, then statements, then a holistic assessment).
+AgeMethod = Literal["documents", "statements", "psychosocial_interview", "holistic", "medical", "other"]
+MAX_ACTS = 20  # more alleged acts than a case file can reasonably list one by one
+# The conduct categories of dp06_conduct (C0..C5), the value of `conduct_category`.
+CONDUCT_CATEGORIES = (
+    "expression",
+    "association",
+    "nonviolent_support",
+    "travel",
+    "preparatory_or_violent_minor",
+    "violent_serious",
+)
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors, entries immutable: engine.load.model's Strict, which cannot be
+    imported here (the scenarios of engine.load.model read these entries)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AgeAssessment(Strict):
+    """An uncertain age: the plausible dates of birth, given as dates or as ages on a date."""
+
+    method: AgeMethod
+    born_earliest: dt.date | None = None
+    born_latest: dt.date | None = None
+    lowest_age: int | None = Field(default=None, ge=0, le=40)
+    highest_age: int | None = Field(default=None, ge=0, le=40)
+    assessed_on: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> AgeAssessment:
+        dates = (self.born_earliest, self.born_latest)
+        ages = (self.lowest_age, self.highest_age, self.assessed_on)
+        if all(v is not None for v in dates) and all(v is None for v in ages):
+            if self.born_earliest > self.born_latest:
+                raise ValueError("born_earliest is after born_latest: give the earlier date first")
+            return self
+        if all(v is not None for v in ages) and all(v is None for v in dates):
+            if self.lowest_age > self.highest_age:
+                raise ValueError("lowest_age is above highest_age")
+            return self
+        raise ValueError(
+            "give either born_earliest and born_latest (the plausible dates of birth), or lowest_age, "
+            "highest_age and assessed_on (the plausible ages on the day of the assessment)"
+        )
+
+    def born_range(self) -> tuple[dt.date, dt.date]:
+        """The earliest and the latest plausible date of birth."""
+        if self.born_earliest is not None and self.born_latest is not None:
+            return self.born_earliest, self.born_latest
+        on = self.assessed_on
+        # Aged at least `lowest` on that day: born on or before the day `lowest` years earlier;
+        # aged at most `highest`: born after the day `highest + 1` years earlier.
+        return _years_before(on, self.highest_age + 1) + dt.timedelta(days=1), _years_before(on, self.lowest_age)
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    """The same calendar day `years` earlier (29 February: 28 February in a common year)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+class Act(Strict):
+    """One alleged act: its date and its conduct category (C0..C5)."""
+
+    date: dt.date
+    conduct_category: Literal[CONDUCT_CATEGORIES]  # type: ignore[valid-type]

@@ -1,0 +1,216 @@
+"""Ages computed from dates (engine.run.ages): the benefit of the doubt over an assessed range,
+the acts either side of 18, and the order the acts are given in."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from engine.cases.case_file import case_data, parse_case
+from engine.errors import CaseFileError
+from engine.load.conditions import UNKNOWN
+from engine.load.life_dates import CONDUCT_CATEGORIES, Act, AgeAssessment
+from engine.run.ages import MAJORITY, dated_ages, years_between
+
+DAYS = st.dates(dt.date(1990, 1, 1), dt.date(2030, 12, 31))
+acts = st.builds(Act, date=DAYS, conduct_category=st.sampled_from(CONDUCT_CATEGORIES))
+
+
+@st.composite
+def born_ranges(draw) -> tuple[dt.date, dt.date]:
+    earliest = draw(st.dates(dt.date(1980, 1, 1), dt.date(2020, 12, 31)))
+    return earliest, earliest + dt.timedelta(days=draw(st.integers(0, 3 * 366)))
+
+
+def test_whole_years_turn_on_the_birthday_and_a_29_february_birthday_on_1_march():
+    assert years_between(dt.date(2008, 5, 10), dt.date(2026, 5, 9)) == 17
+    assert years_between(dt.date(2008, 5, 10), dt.date(2026, 5, 10)) == 18
+    assert years_between(dt.date(2008, 2, 29), dt.date(2026, 2, 28)) == 17
+    assert years_between(dt.date(2008, 2, 29), dt.date(2026, 3, 1)) == 18
+
+
+def test_the_kb_conduct_categories_are_the_acts_categories(kb):
+    assert tuple(kb.questions["conduct_category"].choice_ids) == CONDUCT_CATEGORIES
+
+
+@settings(max_examples=300, deadline=None)
+@given(born=born_ranges(), act=acts, plausible=st.floats(0, 1))
+def test_the_age_used_never_exceeds_the_age_from_any_plausible_date_of_birth(born, act, plausible):
+    earliest, latest = born
+    assessment = AgeAssessment(born_earliest=earliest, born_latest=latest, method="holistic")
+    ages = dated_ages(None, assessment, [act], act.date + dt.timedelta(days=1))
+    candidate = earliest + dt.timedelta(days=round(plausible * (latest - earliest).days))
+    true_age = years_between(candidate, act.date)
+    used = ages.answers["age_at_conduct"]
+    if used is UNKNOWN:
+        assert ages.answers["age_lowest_plausible"] <= true_age
+        assert ages.answers["age_lowest_plausible"] < MAJORITY
+    else:
+        assert used <= true_age
+    assert ages.answers["age_now"] <= years_between(candidate, act.date + dt.timedelta(days=1))
+
+
+@settings(max_examples=300, deadline=None)
+@given(lowest=st.integers(0, 30), width=st.integers(0, 5), on=DAYS)
+def test_an_age_range_on_an_assessment_day_covers_exactly_those_ages_on_that_day(lowest, width, on):
+    assessment = AgeAssessment(lowest_age=lowest, highest_age=lowest + width, assessed_on=on, method="medical")
+    earliest, latest = assessment.born_range()
+    assert years_between(latest, on) == lowest
+    assert years_between(earliest, on) == lowest + width
+    assert years_between(latest + dt.timedelta(days=1), on) == lowest - 1
+    assert years_between(earliest - dt.timedelta(days=1), on) == lowest + width + 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(born=born_ranges(), given_acts=st.lists(acts, min_size=1, max_size=6), data=st.data())
+def test_the_order_the_acts_are_given_in_does_not_matter(born, given_acts, data):
+    assessment = AgeAssessment(born_earliest=born[0], born_latest=born[1], method="documents")
+    shuffled = data.draw(st.permutations(given_acts))
+    today = dt.date(2031, 1, 1)
+    assert dated_ages(None, assessment, shuffled, today) == dated_ages(None, assessment, given_acts, today)
+
+
+@settings(max_examples=300, deadline=None)
+@given(born=st.dates(dt.date(1990, 1, 1), dt.date(2015, 12, 31)), given_acts=st.lists(acts, min_size=1, max_size=6))
+def test_an_act_before_18_is_the_one_assessed_and_acts_at_18_or_over_are_apart(born, given_acts):
+    ages = dated_ages(born, None, given_acts, dt.date(2031, 1, 1))
+    as_child = [a for a in ages.acts if a.lowest < MAJORITY]
+    if as_child:
+        assert ages.assessed == as_child[-1]
+        assert ages.answers["age_at_conduct"] < MAJORITY
+        assert set(ages.separated) == {a for a in ages.acts if a.lowest >= MAJORITY}
+    else:
+        assert ages.answers["age_at_conduct"] >= MAJORITY
+        assert ages.separated == ()
+    assert ages.conduct_date == ages.assessed.act.date
+    assert ages.answers["conduct_category"] == ages.assessed.act.conduct_category
+
+
+DATED = """
+jurisdiction: baseline
+reference_date: 2026-11-02
+date_of_birth: 2008-05-10
+acts:
+  - {date: 2026-07-01, conduct_category: travel}
+  - {date: 2026-03-01, conduct_category: nonviolent_support}
+answers:
+  evidence_sufficient: true
+"""
+
+
+def test_a_dated_case_file_gives_the_ages_at_the_act_committed_as_a_child_and_saves_its_dates_not_the_ages(kb):
+    parsed = parse_case(kb, DATED, "case.yaml")
+    assert parsed.answers["age_at_conduct"] == 17
+    assert parsed.answers["age_now"] == 18
+    assert parsed.answers["conduct_category"] == "nonviolent_support"
+    assert parsed.conduct_date == dt.date(2026, 3, 1)
+    assert [a.act.date for a in parsed.life.ages.separated] == [dt.date(2026, 7, 1)]
+    saved = case_data(
+        parsed.answers,
+        parsed.jurisdiction,
+        parsed.reference,
+        kb.version,
+        conduct_date=parsed.conduct_date,
+        life=parsed.life,
+    )
+    assert saved["answers"] == {"evidence_sufficient": True}
+    assert "conduct_date" not in saved
+    assert saved["date_of_birth"] == "2008-05-10" and len(saved["acts"]) == 2
+
+
+def test_a_case_file_of_whole_year_ages_loads_as_before(kb):
+    parsed = parse_case(kb, "reference_date: 2026-03-01\nanswers: {age_at_conduct: 15, age_now: 16}\n", "old.yaml")
+    assert parsed.life is None
+    assert parsed.answers == {"age_at_conduct": 15, "age_now": 16}
+
+
+@pytest.mark.parametrize(
+    ("extra", "field", "line"),
+    [
+        ("  age_at_conduct: 16\n", "answers.age_at_conduct", 9),
+        ("conduct_date: 2026-03-01\n", "conduct_date", 9),
+        (
+            "age_assessment: {lowest_age: 16, highest_age: 18, assessed_on: 2026-03-01, method: medical}\n",
+            "age_assessment",
+            9,
+        ),
+    ],
+)
+def test_an_answer_the_dates_already_give_is_refused_with_its_line_and_field(kb, extra, field, line):
+    with pytest.raises(CaseFileError) as caught:
+        parse_case(kb, DATED.strip("\n") + "\n" + extra, "case.yaml")
+    assert [(p.field, p.line) for p in caught.value.problems] == [(field, line)]
+
+
+def test_a_range_given_backwards_is_refused_with_its_field(kb):
+    text = DATED.replace(
+        "date_of_birth: 2008-05-10",
+        "age_assessment: {born_earliest: 2010-01-01, born_latest: 2009-01-01, method: documents}",
+    )
+    with pytest.raises(CaseFileError) as caught:
+        parse_case(kb, text, "case.yaml")
+    assert [p.field for p in caught.value.problems] == ["age_assessment"]
+    assert "born_earliest is after born_latest" in caught.value.problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        (("date_of_birth: 2008-05-10", "date_of_birth: 2026-03-02"), "acts.1.date", "before the latest plausible"),
+        (("date: 2026-07-01", "date: 2026-12-01"), "acts.0.date", "after the reference date"),
+        (("date_of_birth: 2008-05-10", "date_of_birth: 2027-01-01"), "date_of_birth", "after the reference date"),
+    ],
+)
+def test_dates_that_cannot_be_are_refused_with_their_line_and_field(kb, change, field, words):
+    with pytest.raises(CaseFileError) as caught:
+        parse_case(kb, DATED.replace(*change), "case.yaml")
+    problems = [p for p in caught.value.problems if p.field == field]
+    assert problems and words in problems[0].message and problems[0].line is not None
+
+
+people = st.one_of(
+    st.builds(lambda d: {"date_of_birth": d.isoformat()}, st.dates(dt.date(1995, 1, 1), dt.date(2015, 12, 31))),
+    st.builds(
+        lambda d, days: {
+            "age_assessment": {
+                "born_earliest": d.isoformat(),
+                "born_latest": (d + dt.timedelta(days=days)).isoformat(),
+                "method": "psychosocial_interview",
+            }
+        },
+        st.dates(dt.date(1995, 1, 1), dt.date(2014, 12, 31)),
+        st.integers(0, 700),
+    ),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    person=people,
+    given_acts=st.lists(
+        st.builds(
+            lambda d, c: {"date": d.isoformat(), "conduct_category": c},
+            st.dates(dt.date(2017, 1, 1), dt.date(2026, 3, 1)),
+            st.sampled_from(CONDUCT_CATEGORIES),
+        ),
+        max_size=4,
+    ),
+)
+def test_a_dated_case_file_saves_and_loads_again_the_same(kb, person, given_acts):
+    case = {"reference_date": "2026-03-01", **person, "answers": {"evidence_sufficient": True}}
+    if given_acts:
+        case["acts"] = given_acts
+    parsed = parse_case(kb, yaml.safe_dump(case), "case.yaml")
+    saved = case_data(
+        parsed.answers,
+        parsed.jurisdiction,
+        parsed.reference,
+        parsed.knowledge_version,
+        conduct_date=parsed.conduct_date,
+        life=parsed.life,
+    )
+    assert parse_case(kb, yaml.safe_dump(saved, sort_keys=False), "saved.yaml") == parsed
