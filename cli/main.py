@@ -33,6 +33,7 @@ from engine.load.model import INTERNATIONAL_PROFILE, Question
 from engine.load.profiles import read_profile_file, with_profile
 from engine.render import bench_card as bench_cards
 from engine.render import decision_tree
+from engine.render.ages_text import ages_lines
 from engine.render.report import DISCLAIMER, to_data, to_text
 from engine.render.texts import Texts
 from engine.run.session import (
@@ -323,6 +324,8 @@ def assess(
         click.echo(json.dumps(to_data(result, disputes=weighed), indent=2, ensure_ascii=False, default=str))
     else:
         click.echo(to_text(result, kb))
+        if parsed.life is not None and (lines := ages_lines(parsed.life.ages)):
+            click.echo("\n".join(["", *lines]))
         if weighed is not None:
             click.echo("\n".join(bench_cards.disputes_text(weighed)))
 

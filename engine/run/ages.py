@@ -61,6 +61,7 @@ class DatedAges:
     assessed: AgeAtAct | None  # the act the assessment is of (none: no act dated)
     answers: dict[str, Any]
     conduct_date: dt.date | None
+    born: tuple[dt.date, dt.date] | None = None  # the earliest and latest plausible date of birth
 
     @property
     def separated(self) -> tuple[AgeAtAct, ...]:
@@ -114,13 +115,13 @@ def dated_ages(
     answers["age_now"] = age_at(born, today)[0]
     if not ordered and conduct_date is not None:
         answers.update(_age_answers(*age_at(born, conduct_date)))
-        return DatedAges((), None, answers, conduct_date)
+        return DatedAges((), None, answers, conduct_date, born)
     as_child = [a for a in ages if a.as_child]
     assessed = (as_child or list(ages))[-1] if ages else None
     if assessed is not None:
         answers.update(_age_answers(assessed.lowest, assessed.highest))
         answers["conduct_category"] = assessed.act.conduct_category
-    return DatedAges(ages, assessed, answers, None if assessed is None else assessed.act.date)
+    return DatedAges(ages, assessed, answers, None if assessed is None else assessed.act.date, born)
 
 
 def case_ages(

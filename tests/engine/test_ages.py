@@ -4,6 +4,8 @@ the acts either side of 18, and the order the acts are given in."""
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 
 import pytest
 import yaml
@@ -214,3 +216,17 @@ def test_a_dated_case_file_saves_and_loads_again_the_same(kb, person, given_acts
         life=parsed.life,
     )
     assert parse_case(kb, yaml.safe_dump(saved, sort_keys=False), "saved.yaml") == parsed
+
+
+def test_pathway_assess_says_which_act_it_assessed_and_which_is_apart(tmp_path):
+    case = tmp_path / "case.yaml"
+    case.write_text(DATED)
+    done = subprocess.run(
+        [sys.executable, "-m", "cli.main", "assess", str(case)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Ages computed from the date of birth, 2008-05-10:" in done.stdout
+    assert "act of 2026-03-01 (nonviolent_support): aged 17 - the act this assessment is of" in done.stdout
+    assert "act of 2026-07-01 (travel): aged 18 - not in this assessment: committed at 18 or over" in done.stdout
+    assert "today: aged 18" in done.stdout
+    assert "R-AGE-05" in done.stdout
