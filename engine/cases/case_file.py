@@ -46,7 +46,7 @@ from engine.errors import CaseFileError, Problem
 from engine.load.answers import NOT_CANONICAL, answer_to_data, canonical_answer, parse_answers
 from engine.load.entries import validate_entry
 from engine.load.knowledge_base import KnowledgeBase
-from engine.load.life_dates import MAX_ACTS, Act, AgeAssessment
+from engine.load.life_dates import MAX_ACTS, Act, AgeAssessment, Day
 from engine.load.model import (
     EARLIEST_REFERENCE_DATE,
     INTERNATIONAL_PROFILE,
@@ -181,7 +181,7 @@ class CaseFile(Strict):
     reference_date: dt.datetime | None = None
     conduct_date: dt.date | None = None  # when the alleged conduct took place: the substantive law in force then
     # Dates instead of ages (engine.load.life_dates): the ages at each act are computed from them.
-    date_of_birth: dt.date | None = None
+    date_of_birth: Day | None = None
     age_assessment: AgeAssessment | None = None
     acts: list[Act] = Field(default_factory=list, max_length=MAX_ACTS)
     knowledge_version: str | None = None
@@ -199,7 +199,7 @@ class CaseFile(Strict):
     def _as_datetime(cls, value: Any) -> Any:
         return None if value is None else reference_from(value)
 
-    @field_validator("decision_date", "conduct_date", "date_of_birth", mode="before")
+    @field_validator("decision_date", "conduct_date", mode="before")
     @classmethod
     def _a_date(cls, value: Any) -> Any:
         return None if value is None else record_date(value)

@@ -18,12 +18,33 @@ These are the entries only; `engine.run.ages` computes the ages at each act and 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 # How an age was assessed (GC24 paras 33-34: documents, then statements, then a holistic assessment).
 AgeMethod = Literal["documents", "statements", "psychosocial_interview", "holistic", "medical", "other"]
+# The dates a person's life is told in: a birth from 1900 (an age assessment's range reaches back
+# from the day of the assessment), nothing after the last reference date.
+EARLIEST_LIFE_DATE, LATEST_LIFE_DATE = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
+
+
+def _a_day(value: Any) -> dt.date:
+    """A date written YYYY-MM-DD (or read as one by YAML), between the bounds: not a date and time,
+    not a number (which pydantic would read as a Unix time)."""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"expected a date YYYY-MM-DD (given: {value!r})") from None
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise ValueError(f"expected a date YYYY-MM-DD, without a time (given: {value!r})")
+    if not EARLIEST_LIFE_DATE <= value <= LATEST_LIFE_DATE:
+        raise ValueError(f"the date must be between {EARLIEST_LIFE_DATE} and {LATEST_LIFE_DATE} (given: {value})")
+    return value
+
+
+Day = Annotated[dt.date, BeforeValidator(_a_day)]
 MAX_ACTS = 20  # more alleged acts than a case file can reasonably list one by one
 # The conduct categories of dp06_conduct (C0..C5), the value of `conduct_category`.
 CONDUCT_CATEGORIES = (
@@ -47,11 +68,11 @@ class AgeAssessment(Strict):
     """An uncertain age: the plausible dates of birth, given as dates or as ages on a date."""
 
     method: AgeMethod
-    born_earliest: dt.date | None = None
-    born_latest: dt.date | None = None
+    born_earliest: Day | None = None
+    born_latest: Day | None = None
     lowest_age: int | None = Field(default=None, ge=0, le=40)
     highest_age: int | None = Field(default=None, ge=0, le=40)
-    assessed_on: dt.date | None = None
+    assessed_on: Day | None = None
 
     @model_validator(mode="after")
     def _one_form(self) -> AgeAssessment:
@@ -91,5 +112,5 @@ def _years_before(day: dt.date, years: int) -> dt.date:
 class Act(Strict):
     """One alleged act: its date and its conduct category (C0..C5)."""
 
-    date: dt.date
+    date: Day
     conduct_category: Literal[CONDUCT_CATEGORIES]  # type: ignore[valid-type]

@@ -13,7 +13,7 @@ from typing import Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from engine.i18n import N_
-from engine.load.life_dates import MAX_ACTS, Act, AgeAssessment
+from engine.load.life_dates import MAX_ACTS, Act, AgeAssessment, Day
 
 SNAKE = r"^[a-z][a-z0-9_]*$"
 RULE_ID = r"^R-[A-Z]+-\d{2}[a-z]?$"
@@ -467,7 +467,7 @@ class Scenario(Strict):
     reference_date: dt.datetime
     conduct_date: dt.date | None = None  # when the alleged conduct took place (the substantive law in force then)
     # Dates instead of ages (engine.load.life_dates, engine.run.ages), as a case file gives them.
-    date_of_birth: dt.date | None = None
+    date_of_birth: Day | None = None
     age_assessment: AgeAssessment | None = None
     acts: list[Act] = Field(default_factory=list, max_length=MAX_ACTS)
     answers: dict[str, Any]

@@ -230,3 +230,19 @@ def test_pathway_assess_says_which_act_it_assessed_and_which_is_apart(tmp_path):
     assert "act of 2026-07-01 (travel): aged 18 - not in this assessment: committed at 18 or over" in done.stdout
     assert "today: aged 18" in done.stdout
     assert "R-AGE-05" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("written", "field"),
+    [
+        ("date_of_birth: 1700000000", "date_of_birth"),
+        ("date_of_birth: 2010-01-01T10:00", "date_of_birth"),
+        ("acts: [{date: 0005-01-01, conduct_category: travel}]", "acts.0.date"),
+        ("acts: [{date: 2020-01-01, conduct_category: support}]", "acts.0.conduct_category"),
+        ("age_assessment: {lowest_age: 15, method: medical}", "age_assessment"),
+    ],
+)
+def test_a_date_or_an_act_that_is_not_one_is_refused_with_its_field(kb, written, field):
+    with pytest.raises(CaseFileError) as caught:
+        parse_case(kb, f"reference_date: 2026-03-01\n{written}\nanswers: {{}}\n", "case.yaml")
+    assert [p.field for p in caught.value.problems] == [field]
