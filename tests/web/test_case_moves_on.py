@@ -147,3 +147,27 @@ def test_the_api_applies_the_law_in_force_at_the_date_of_the_conduct(real_app):
     assert [(law["value"], law["reason"]) for law in before.get_json()["law_applied"]] == [(12, "at_conduct")]
     bad = client.post("/api/v1/assess", json={**case, "conduct_date": "1800-01-01"})
     assert bad.status_code in (400, 422) and "conduct_date" in bad.get_data(as_text=True)
+
+
+def test_the_api_computes_the_ages_from_a_date_of_birth_and_the_dated_acts(real_app):
+    client = browser_client(real_app)
+    case = {
+        "jurisdiction": "ruritania",
+        "reference_date": "2026-09-15",
+        "date_of_birth": "2012-09-01",
+        "acts": [{"date": "2026-04-20", "conduct_category": "nonviolent_support"}],
+        "answers": {"evidence_sufficient": True},
+    }
+    done = client.post("/api/v1/assess", json=case)
+    assert done.status_code == 200, done.get_data(as_text=True)
+    result = done.get_json()
+    assert result["conduct_date"] == "2026-04-20"  # the act's date: Ruritania's later MACR of 14 applies
+    assert [(law["value"], law["reason"]) for law in result["law_applied"]] == [(14, "later_favourable")]
+    assert "R-MACR-01" in {step["rule"] for step in result["trace"]}
+    assert result["answers"]["age_at_conduct"] == 13  # the age at the act, computed
+    both = client.post("/api/v1/assess", json={**case, "answers": {"age_at_conduct": 15}})
+    assert both.status_code == 422
+    assert [e["field"] for e in both.get_json()["errors"]] == ["answers.age_at_conduct"]
+    backwards = {"born_earliest": "2013-01-01", "born_latest": "2012-01-01", "method": "documents"}
+    bad = client.post("/api/v1/assess", json={**case, "date_of_birth": None, "age_assessment": backwards})
+    assert bad.status_code in (400, 422) and "born_earliest is after born_latest" in bad.get_data(as_text=True)

@@ -23,6 +23,7 @@ from engine.load.knowledge_base import KnowledgeBase
 from engine.load.model import Question
 from engine.render.decision_tree import TreeNode, build_tree, render_svg
 from engine.render.report import to_data
+from engine.run.ages import case_ages
 from engine.run.disputed import check_disputes
 from engine.run.session import (
     UnknownJurisdictionError,
@@ -73,8 +74,9 @@ def _case_request(model: type[models.CaseRequest] = models.CaseRequest) -> model
         raise _RefusedError(problems.validation_problem(err)) from None
 
 
-def _checked(kb: KnowledgeBase, case: models.CaseRequest) -> tuple[dict[str, Any], dt.datetime]:
-    """Typed answers and the reference moment, or a problem response naming what is wrong."""
+def _checked(kb: KnowledgeBase, case: models.CaseRequest) -> tuple[dict[str, Any], dt.datetime, dt.date | None]:
+    """Typed answers (with the ages computed from the dates, engine.run.ages), the reference
+    moment and the date of the conduct, or a problem response naming what is wrong."""
     try:
         program_for(kb, case.jurisdiction)
     except UnknownJurisdictionError as err:
@@ -91,7 +93,16 @@ def _checked(kb: KnowledgeBase, case: models.CaseRequest) -> tuple[dict[str, Any
     typed, errors = parse_answers(kb.questions, case.answers, now)
     if errors:
         raise _RefusedError(problems.answers_problem(errors))
-    return typed, now
+    ages, found = case_ages(
+        case.date_of_birth, case.age_assessment, case.acts, case.answers, case.conduct_date, now.date()
+    )
+    if found:
+        errors = [models.FieldError(field=".".join(map(str, path)), message=message) for path, message in found]
+        detail = f"{len(errors)} date(s) or answer(s) contradict the case's dates; nothing was assessed. See errors."
+        raise _RefusedError(problems.problem(422, "The dates cannot stand", detail, problems.INVALID_ANSWERS, errors))
+    if ages is None:
+        return typed, now, case.conduct_date
+    return {**typed, **ages.answers}, now, ages.conduct_date
 
 
 def question_out(question: Question) -> models.QuestionOut:
@@ -184,7 +195,7 @@ def assess() -> Response:
     """The explained recommendation for a case (the JSON of `pathway assess --json`), with disputed answers compared."""
     kb = knowledge()
     case = _case_request(models.AssessRequest)
-    typed, now = _checked(kb, case)
+    typed, now, conduct = _checked(kb, case)
     disputes, refused = check_disputes(kb.questions, typed, case.disputed, now)
     if refused:
         errors = [models.FieldError(field=f"disputed.{q}", message=m, question=q) for q, m in refused]
@@ -192,7 +203,7 @@ def assess() -> Response:
         raise _RefusedError(
             problems.problem(422, "Some disputed answers cannot stand", detail, problems.INVALID_ANSWERS, errors)
         )
-    assessment = on_engine_thread(assess_typed, kb, typed, case.jurisdiction, now, "experta", None, case.conduct_date)
+    assessment = on_engine_thread(assess_typed, kb, typed, case.jurisdiction, now, "experta", None, conduct)
     weighed = on_engine_thread(weigh_disputes, kb, typed, disputes, case.jurisdiction, now, None, assessment)
     return _json(models.AssessmentOut.model_validate(to_data(assessment, disputes=weighed)))
 
@@ -202,11 +213,11 @@ def next_question() -> Response:
     """The next question the interview would ask for these answers, with the rules waiting on it."""
     kb = knowledge()
     case = _case_request()
-    typed, now = _checked(kb, case)
+    typed, now, conduct = _checked(kb, case)
 
     def work() -> tuple[list, list[str]]:
-        program = dated_program(kb, case.jurisdiction, now, case.conduct_date)[0]
-        pending = pending_questions(kb, typed, case.jurisdiction, now, conduct_date=case.conduct_date)
+        program = dated_program(kb, case.jurisdiction, now, conduct)[0]
+        pending = pending_questions(kb, typed, case.jurisdiction, now, conduct_date=conduct)
         return pending, unused_answers(kb, program, typed, now)
 
     pending, unused = on_engine_thread(work)
@@ -258,8 +269,8 @@ def decision_tree() -> Response:
             )
         )
     case = _case_request()
-    typed, now = _checked(kb, case)
-    assessment = on_engine_thread(assess_typed, kb, typed, case.jurisdiction, now, "auto", None, case.conduct_date)
+    typed, now, conduct = _checked(kb, case)
+    assessment = on_engine_thread(assess_typed, kb, typed, case.jurisdiction, now, "auto", None, conduct)
     tree = build_tree(kb, assessment)
     if wanted == "json":
         return _json(models.TreeOut(knowledge_version=kb.version, tree=_tree_out(tree)))

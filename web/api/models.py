@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from engine.load.life_dates import MAX_ACTS, Act, AgeAssessment, Day
 from engine.load.model import INTERNATIONAL_PROFILE, Strength, reference_datetime
 
 MAX_ANSWERS = 300
@@ -64,6 +65,25 @@ class CaseRequest(_Model):
         description=(
             "When the alleged conduct took place (YYYY-MM-DD, 1990-2100): under a profile with dated values, "
             "the substantive law in force then applies, or a later law more favourable to the child."
+        ),
+    )
+    date_of_birth: Day | None = Field(
+        default=None,
+        description="The date of birth if established (YYYY-MM-DD): the ages at each act and today are computed.",
+    )
+    age_assessment: AgeAssessment | None = Field(
+        default=None,
+        description=(
+            "An uncertain age: born_earliest and born_latest, or lowest_age, highest_age and assessed_on, with the "
+            "method; the lowest plausible age counts."
+        ),
+    )
+    acts: list[Act] = Field(
+        default_factory=list,
+        max_length=MAX_ACTS,
+        description=(
+            "The alleged acts, each with its date and conduct category: the latest committed before 18 is assessed "
+            "(age_at_conduct, conduct_category and conduct_date are derived and must not be given too)."
         ),
     )
     answers: dict[QuestionId, AnswerValue] = Field(
