@@ -26,7 +26,9 @@ from engine.cases.case_file import (
     EARLIEST_REFERENCE_DATE,
     LATEST_REFERENCE_DATE,
     DecisionRecord,
+    LifeDates,
     MeasureDecision,
+    life_from_data,
 )
 from engine.load.answers import AnswerValueError, answer_to_data, parse_answer
 from engine.load.knowledge_base import KnowledgeBase
@@ -66,6 +68,7 @@ class Case:
     record: DecisionRecord = field(default_factory=DecisionRecord)  # what the decision-maker decided
     disputes: dict[str, Any] = field(default_factory=dict)  # disputed answers: question id -> the other side's value
     conduct_date: dt.date | None = None  # from a case file: the substantive law in force then
+    life: LifeDates | None = None  # from a case file: the dates its ages were computed from
 
     @property
     def note(self) -> str:
@@ -151,6 +154,7 @@ def load_case() -> Case | None:
         hearing=hearing if isinstance(hearing, str) and hearing in kb.hearings else None,
         record=_record_from(data.get("x"), note if isinstance(note, str) else "", kb),
         conduct_date=_conduct_date(data.get("c")),
+        life=life_from_data(data.get("d"), reference),
     )
     for item in items if isinstance(items, list) else []:
         if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str) and item[0] in kb.questions):
@@ -232,6 +236,7 @@ def save_case(case: Case) -> None:
         **({"h": case.hearing} if case.hearing else {}),
         **({"q": [[q, answer_to_data(v)] for q, v in case.live_disputes().items()]} if case.disputes else {}),
         **({"c": case.conduct_date.isoformat()} if case.conduct_date else {}),
+        **({"d": case.life.data()} if case.life else {}),
     }
     record = _record_data(case.record)
     if record:

@@ -33,6 +33,7 @@ from engine.cases.case_file import (
     RECORD_KEY,
     RECORD_MARK,
     case_data,
+    kept_life,
     parse_case,
 )
 from engine.errors import CaseFileError, Problem
@@ -268,6 +269,7 @@ def saved_case(case: Case) -> dict[str, Any]:
         case.record,
         case.live_disputes(),
         case.conduct_date,
+        kept_life(case.life, case.answers),
     )
 
 
@@ -402,6 +404,7 @@ def resume() -> Any:
                 record=parsed.record,
                 disputes=dict(parsed.disputes),
                 conduct_date=parsed.conduct_date,
+                life=parsed.life,
             )
             save_case(case)
         except CaseFileError as err:

@@ -247,6 +247,9 @@ class ParsedCase:
     life: LifeDates | None = None  # the dates the ages were computed from (none: whole-year ages as given)
 
 
+LIFE_FIELDS = frozenset({"date_of_birth", "age_assessment", "acts"})
+
+
 @dataclass(frozen=True)
 class LifeDates:
     """The dates of a case file the ages were computed from, and what was computed."""
@@ -267,6 +270,29 @@ class LifeDates:
             ),
             **({"acts": [act.model_dump(mode="json") for act in self.acts]} if self.acts else {}),
         }
+
+
+def life_from_data(data: Any, reference: dt.datetime) -> LifeDates | None:
+    """The dates a case kept (as `LifeDates.data` writes them, e.g. in the web app's cookie) and
+    the ages they give at `reference`; none if they are not such dates or no longer stand."""
+    if not isinstance(data, dict) or not set(data) <= LIFE_FIELDS:
+        return None
+    try:
+        case = CaseFile.model_validate(data)
+    except ValidationError:
+        return None
+    ages, problems = case_ages(case.date_of_birth, case.age_assessment, case.acts, {}, None, reference.date())
+    if ages is None or problems:
+        return None
+    return LifeDates(case.date_of_birth, case.age_assessment, tuple(case.acts), ages)
+
+
+def kept_life(life: LifeDates | None, answers: dict[str, Any]) -> LifeDates | None:
+    """The dates to save with these answers: only while every answer they give still stands (an
+    age changed by hand replaces what the dates gave, and is saved as answered)."""
+    if life is None or any(answers.get(qid) != value for qid, value in life.ages.answers.items()):
+        return None
+    return life
 
 
 def _life_dates(case: CaseFile, data: Any, name: str, reference: dt.datetime) -> tuple[LifeDates | None, list[Problem]]:

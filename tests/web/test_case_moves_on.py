@@ -171,3 +171,35 @@ def test_the_api_computes_the_ages_from_a_date_of_birth_and_the_dated_acts(real_
     backwards = {"born_earliest": "2013-01-01", "born_latest": "2012-01-01", "method": "documents"}
     bad = client.post("/api/v1/assess", json={**case, "date_of_birth": None, "age_assessment": backwards})
     assert bad.status_code in (400, 422) and "born_earliest is after born_latest" in bad.get_data(as_text=True)
+
+
+DATED_CASE = {
+    "jurisdiction": "baseline",
+    "reference_date": "2026-11-02",
+    "date_of_birth": "2008-05-10",
+    "acts": [
+        {"date": "2026-07-01", "conduct_category": "travel"},
+        {"date": "2026-03-01", "conduct_category": "nonviolent_support"},
+    ],
+    "answers": {"evidence_sufficient": True},
+}
+
+
+def test_a_dated_case_resumed_in_the_web_app_keeps_its_dates_in_the_case_file_it_saves(real_app):
+    user, response = resume(real_app, DATED_CASE, assess_on="saved")
+    assert response.status_code == 302
+    saved = yaml.safe_load(user.client.get("/case-file").get_data())
+    assert saved["date_of_birth"] == "2008-05-10"
+    assert saved["acts"] == DATED_CASE["acts"]  # as given
+    assert saved["answers"] == {"evidence_sufficient": True}  # the ages are computed again, not saved
+    assert "conduct_date" not in saved
+
+
+def test_an_age_changed_by_hand_in_the_web_app_is_saved_as_answered_instead_of_the_dates(real_app):
+    user, response = resume(real_app, DATED_CASE, assess_on="saved")
+    assert response.status_code == 302
+    user.answer("age_at_conduct", "16")
+    saved = yaml.safe_load(user.client.get("/case-file").get_data())
+    assert saved["answers"]["age_at_conduct"] == 16
+    assert "date_of_birth" not in saved and "acts" not in saved
+    assert saved["conduct_date"] == "2026-03-01"
