@@ -38,6 +38,7 @@ from engine.errors import CaseFileError
 from engine.load.answers import answer_to_data, parse_answer
 from engine.load.conditions import UNKNOWN
 from engine.run.ages import DERIVED_ANSWERS
+from engine.run.session import assess
 from tests.case_generation import answer_sets
 
 KB = load_knowledge()
@@ -505,3 +506,26 @@ def test_a_huge_file_is_refused_by_its_size_without_being_read(tmp_path):
     [problem] = err.value.problems
     assert problem.file == str(huge)
     assert "1,500,000,000 bytes" in problem.message and f"at most {MAX_CASE_FILE_BYTES:,} bytes" in problem.message
+
+
+EARLIER = Path(__file__).parents[1] / "fixtures" / "earlier_case_files"
+EARLIER_FILES = sorted(EARLIER.glob("*/*.yaml"))
+
+
+def test_the_case_files_of_earlier_versions_are_there():
+    """Six earlier versions (README there), each with the vignettes' case files."""
+    versions = {path.parent.name for path in EARLIER_FILES}
+    assert len(versions) == 6 and len(EARLIER_FILES) == 6 * 18, (versions, len(EARLIER_FILES))
+
+
+@pytest.mark.parametrize("path", EARLIER_FILES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_a_case_file_saved_by_an_earlier_version_loads_is_assessed_and_saves_and_loads_again(path):
+    """Written by the `case_data` of that version (whole-year ages, a reference date only, no record,
+    hearing or dates): it loads as it is, is assessed, and saved in today's form it reads back the same."""
+    parsed = read_case_file(KB, path)
+    written = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert set(parsed.answers) == set(written["answers"])  # no answer lost or added
+    assert parsed.life is None and parsed.conduct_date is None  # whole-year ages, as given
+    result = assess(KB, parsed.answers, parsed.jurisdiction, parsed.reference, hearing=parsed.hearing)
+    assert result.measures  # conclusions are drawn from it
+    assert parse_case(KB, _saved(parsed), "saved.yaml") == parsed
