@@ -33,7 +33,7 @@ from engine.load.model import INTERNATIONAL_PROFILE, Question
 from engine.load.profiles import read_profile_file, with_profile
 from engine.render import bench_card as bench_cards
 from engine.render import decision_tree
-from engine.render.ages_text import ages_lines
+from engine.render.ages_text import ages_lines, case_ages_summary
 from engine.render.report import DISCLAIMER, to_data, to_text
 from engine.render.texts import Texts
 from engine.run.session import (
@@ -320,11 +320,12 @@ def assess(
     weighed = weigh_disputes(
         kb, parsed.answers, parsed.disputes, parsed.jurisdiction, parsed.reference, parsed.hearing, result
     )
+    ages = case_ages_summary(kb, parsed.jurisdiction, parsed.reference, parsed.life and parsed.life.ages)
     if as_json:
-        click.echo(json.dumps(to_data(result, disputes=weighed), indent=2, ensure_ascii=False, default=str))
+        click.echo(json.dumps(to_data(result, disputes=weighed, ages=ages), indent=2, ensure_ascii=False, default=str))
     else:
         click.echo(to_text(result, kb))
-        if parsed.life is not None and (lines := ages_lines(parsed.life.ages)):
+        if lines := ages_lines(ages):
             click.echo("\n".join(["", *lines]))
         if weighed is not None:
             click.echo("\n".join(bench_cards.disputes_text(weighed)))

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from engine.load.answers import parse_answers
 from engine.load.knowledge_base import KnowledgeBase, ScenarioEntry
 from engine.load.model import Expectation
-from engine.run.ages import case_ages
-from engine.run.session import Assessment, assess_typed
+from engine.run.ages import DatedAges, act_standings, case_ages
+from engine.run.session import Assessment, acts_below_minimum_age, assess_typed
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,24 @@ def _deadline_problems(expect: Expectation, must_not: Expectation, result: Asses
             if got is not None and got.state == state:
                 problems.append(f"the {label}deadline of '{measure_id}' must not be {state}, but it is")
     return problems
+
+
+def _act_problems(kb: KnowledgeBase, entry: ScenarioEntry, ages: DatedAges | None) -> list[str]:
+    """Where the dated acts do not stand as the scenario expects (assessed, apart...)."""
+    scenario = entry.scenario
+    if not scenario.expect.acts:
+        return []
+    if ages is None:
+        return ["expected dated acts, but the scenario gives no acts with a date of birth or an age assessment"]
+    below = acts_below_minimum_age(kb, scenario.jurisdiction, scenario.reference_date, ages)
+    found: dict[object, set[str]] = {}
+    for age, standing, _macr in act_standings(ages, below):
+        found.setdefault(age.act.date, set()).add(standing)
+    return [
+        f"expected the act of {day.isoformat()} to be {standing}, but it is {', '.join(sorted(found.get(day, set()))) or 'not an act of the scenario'}"
+        for day, standing in scenario.expect.acts.items()
+        if standing not in found.get(day, set())
+    ]
 
 
 def run_scenario(kb: KnowledgeBase, entry: ScenarioEntry) -> ScenarioOutcome:
@@ -111,6 +129,7 @@ def run_scenario(kb: KnowledgeBase, entry: ScenarioEntry) -> ScenarioOutcome:
             if m.id == measure_id and m.strength == level:
                 problems.append(f"'{m.kind} {measure_id}' must not come out as '{level}', but it did ({m.words})")
     problems += _deadline_problems(scenario.expect, scenario.must_not, result)
+    problems += _act_problems(kb, entry, ages)
     if scenario.complete is True and result.open_questions:
         problems.append(
             "expected the answers to be complete, but questions are still open: "

@@ -56,6 +56,11 @@ CONDUCT_CATEGORIES = (
     "violent_serious",
 )
 
+# How an act stands in a dated assessment (engine.run.ages.act_standings): the act assessed,
+# another act committed as a child, an act below the minimum age of criminal responsibility in
+# force for it (apart: no criminal proceedings for it), an act at 18 or over (apart).
+ActStanding = Literal["assessed", "other", "below_macr", "adult"]
+
 
 class Strict(BaseModel):
     """Unknown keys are errors, entries immutable: engine.load.model's Strict, which cannot be

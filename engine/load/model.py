@@ -13,7 +13,7 @@ from typing import Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from engine.i18n import N_
-from engine.load.life_dates import MAX_ACTS, Act, AgeAssessment, Day
+from engine.load.life_dates import MAX_ACTS, Act, ActStanding, AgeAssessment, Day
 
 SNAKE = r"^[a-z][a-z0-9_]*$"
 RULE_ID = r"^R-[A-Z]+-\d{2}[a-z]?$"
@@ -451,6 +451,9 @@ class Expectation(Strict):
     # international limit where the profile's differs.
     deadlines: dict[str, DeadlineState] = Field(default_factory=dict)
     international_deadlines: dict[str, DeadlineState] = Field(default_factory=dict)
+    # How each dated act stands (expect only), by the act's date, e.g. {2024-07-01: below_macr}:
+    # assessed, other, below_macr (apart: under the minimum age in force for it), adult (apart).
+    acts: dict[Day, ActStanding] = Field(default_factory=dict)
 
     def measures(self) -> list[tuple[str, str]]:
         return [(kind, m) for kind in MEASURE_KINDS for m in getattr(self, kind)]

@@ -9,6 +9,7 @@ from engine.i18n import N_, _
 from engine.load.answers import answer_text, answer_to_data
 from engine.load.knowledge_base import KnowledgeBase
 from engine.load.model import INTERNATIONAL_PROFILE
+from engine.render.ages_text import AgesSummary
 from engine.render.texts import Texts
 from engine.run.deadlines import Deadline, deadline_words, event_log, moment_text
 from engine.run.disputed import DisputeAnalysis
@@ -124,10 +125,16 @@ def _measure_data(measure: MeasureOutcome, texts: Texts) -> dict[str, Any]:
     }
 
 
-def to_data(assessment: Assessment, lang: str | None = None, disputes: DisputeAnalysis | None = None) -> dict[str, Any]:
+def to_data(
+    assessment: Assessment,
+    lang: str | None = None,
+    disputes: DisputeAnalysis | None = None,
+    ages: AgesSummary | None = None,
+) -> dict[str, Any]:
     """The machine-readable form (`pathway assess --json`): the knowledge texts in `lang` (default:
     the current language), those without a current translation in English, listed under
-    `in_english` ("kind:id.field"); with disputed answers, `disputes` (`disputes_data`)."""
+    `in_english` ("kind:id.field"); with disputed answers, `disputes` (`disputes_data`); with
+    ages computed from dates, `ages` (each act, its age and standing: engine.render.ages_text)."""
     texts = Texts(assessment.program.kb, lang)
     data = {
         "disclaimer": _(DISCLAIMER),
@@ -183,6 +190,7 @@ def to_data(assessment: Assessment, lang: str | None = None, disputes: DisputeAn
     }
     data["in_english"] = list(texts.english)
     data["disputes"] = disputes_data(disputes, texts) if disputes is not None else None
+    data["ages"] = None if ages is None else ages.data()
     return data
 
 

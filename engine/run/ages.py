@@ -15,18 +15,21 @@ end (case files, scenarios, the CLI, the web app) assesses the same ages:
   NE-straddling-offences);
 - the assessed act is the latest of those acts (the oldest age among them, so that a lower age
   at an earlier act is never used for a later one), and its date is the date of the conduct
-  (the substantive law in force then, engine.run.law_in_force).
+  (the substantive law in force then, engine.run.law_in_force);
+- an act committed below the minimum age of criminal responsibility in force for it (the
+  lowest plausible age counts) is listed apart: no criminal proceedings for that act (CRC art
+  40(3)(a); GC24 paras 20-22), whichever act the assessment is of (`below_minimum_age`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from engine.load.conditions import UNKNOWN
-from engine.load.life_dates import CONDUCT_CATEGORIES, Act, AgeAssessment
+from engine.load.life_dates import CONDUCT_CATEGORIES, Act, ActStanding, AgeAssessment
 
 MAJORITY = 18  # CRC art 1; the profiles' age_of_majority is 18 everywhere
 # The answers derived from dates: given alongside the dates they would contradict them.
@@ -69,6 +72,36 @@ class DatedAges:
         if self.assessed is None or not self.assessed.as_child:
             return ()
         return tuple(a for a in self.acts if not a.as_child)
+
+
+def below_minimum_age(ages: DatedAges, macr_on: Callable[[dt.date], int]) -> tuple[tuple[AgeAtAct, int], ...]:
+    """The acts committed, with the benefit of the doubt (the lowest plausible age), below the
+    minimum age of criminal responsibility in force for each (`macr_on` an act's date: the value
+    engine.run.law_in_force applies to it), each with that minimum age."""
+    found = ((age, macr_on(age.act.date)) for age in ages.acts)
+    return tuple((age, macr) for age, macr in found if age.lowest < macr)
+
+
+def act_standings(
+    ages: DatedAges, below: Sequence[tuple[AgeAtAct, int]] = ()
+) -> tuple[tuple[AgeAtAct, ActStanding, int | None], ...]:
+    """Each act, by date, with how it stands (the assessed act stays `assessed` even below the
+    minimum age: the assessment then concludes no criminal proceedings) and, when it is below
+    the minimum age in force for it (`below`, from `below_minimum_age`), that minimum age."""
+    under = dict(below)
+    found: list[tuple[AgeAtAct, ActStanding, int | None]] = []
+    for age in ages.acts:
+        macr = under.get(age)
+        if age == ages.assessed:
+            standing: ActStanding = "assessed"
+        elif macr is not None:
+            standing = "below_macr"
+        elif age in ages.separated:
+            standing = "adult"
+        else:
+            standing = "other"
+        found.append((age, standing, macr))
+    return tuple(found)
 
 
 def born_range(date_of_birth: dt.date | None, assessment: AgeAssessment | None) -> tuple[dt.date, dt.date] | None:

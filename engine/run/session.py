@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -28,7 +28,9 @@ from engine.errors import AnswerError
 from engine.load.answers import parse_answers
 from engine.load.hearings import WHOLE_PATHWAY, Hearing
 from engine.load.knowledge_base import KnowledgeBase
+from engine.load.life_dates import Act, AgeAssessment
 from engine.load.model import INTERNATIONAL_PROFILE, NotEncoded, Question, reference_datetime
+from engine.run.ages import AgeAtAct, DatedAges, below_minimum_age, case_ages
 from engine.run.compiler import PathwayEngine, compile_engine_class
 from engine.run.disputed import DisputeAnalysis, Variant, analyse, combinations
 from engine.run.evaluator import Evaluation, Relevance, holds
@@ -84,6 +86,37 @@ def dated_program(
     if found is None:
         found = kb.programs.setdefault(key, Program(kb, jurisdiction, overrides))
     return found, applied
+
+
+def dated_case(
+    date_of_birth: dt.date | None,
+    assessment: AgeAssessment | None,
+    acts: Sequence[Act],
+    conduct_date: dt.date | None,
+    reference: dt.datetime,
+) -> tuple[DatedAges | None, list[tuple[tuple[str | int, ...], str]]]:
+    """The ages a case's dates give at the reference moment (engine.run.ages: the same for case
+    files, the API and the web form), and what contradicts them, by field path."""
+    return case_ages(date_of_birth, assessment, acts, {}, conduct_date, reference.date())
+
+
+def macr_on(kb: KnowledgeBase, jurisdiction: str, reference: dt.datetime) -> Callable[[dt.date], int]:
+    """The minimum age of criminal responsibility that applies to an act of a given date: the
+    substantive law in force then, or a later, more favourable one (engine.run.law_in_force)."""
+
+    def on(day: dt.date) -> int:
+        applied = next((law for law in law_in_force(kb, jurisdiction, reference, day) if law.parameter == "macr"), None)
+        return kb.jurisdictions[jurisdiction].values["macr"] if applied is None else applied.value
+
+    return on
+
+
+def acts_below_minimum_age(
+    kb: KnowledgeBase, jurisdiction: str, reference: dt.datetime, ages: DatedAges
+) -> tuple[tuple[AgeAtAct, int], ...]:
+    """The acts committed below the minimum age in force for each, with that age: no criminal
+    proceedings for them (CRC art 40(3)(a); GC24 paras 20-22), listed apart."""
+    return below_minimum_age(ages, macr_on(kb, jurisdiction, reference))
 
 
 def engine_for(program: Program) -> PathwayEngine:

@@ -4,19 +4,21 @@ the acts either side of 18, and the order the acts are given in."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import subprocess
 import sys
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from engine.cases.case_file import case_data, parse_case
 from engine.errors import CaseFileError
 from engine.load.conditions import UNKNOWN
 from engine.load.life_dates import CONDUCT_CATEGORIES, Act, AgeAssessment
-from engine.run.ages import MAJORITY, dated_ages, years_between
+from engine.run.ages import MAJORITY, act_standings, dated_ages, years_between
+from engine.run.session import acts_below_minimum_age, assess_typed
 
 DAYS = st.dates(dt.date(1990, 1, 1), dt.date(2030, 12, 31))
 acts = st.builds(Act, date=DAYS, conduct_category=st.sampled_from(CONDUCT_CATEGORIES))
@@ -246,3 +248,73 @@ def test_a_date_or_an_act_that_is_not_one_is_refused_with_its_field(kb, written,
     with pytest.raises(CaseFileError) as caught:
         parse_case(kb, f"reference_date: 2026-03-01\n{written}\nanswers: {{}}\n", "case.yaml")
     assert [p.field for p in caught.value.problems] == [field]
+
+
+def _macr_in_force_for(kb, jurisdiction: str, day: dt.date, reference: dt.date) -> int:
+    """The test's own reading of the minimum age for an act: the highest value in force at some
+    day from the act to the reference date (the later, more favourable law applies)."""
+    profile = kb.jurisdictions[jurisdiction]
+    periods = profile.dated.get("macr", ())
+    if not periods:
+        return profile.values["macr"]
+    return max(p.value for p in periods if p.from_ <= reference and (p.until is None or p.until >= day))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    born=st.tuples(st.dates(dt.date(2007, 1, 1), dt.date(2014, 12, 31)), st.integers(0, 700)).map(
+        lambda b: (b[0], b[0] + dt.timedelta(days=b[1]))
+    ),  # ages of 4 to 19 at the acts: either side of every minimum age
+    given_acts=st.lists(
+        st.builds(
+            Act,
+            date=st.dates(dt.date(2019, 1, 1), dt.date(2026, 9, 1)),
+            conduct_category=st.sampled_from(CONDUCT_CATEGORIES),
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+    jurisdiction=st.sampled_from(["baseline", "ruritania"]),
+)
+def test_an_act_below_the_minimum_age_in_force_for_it_is_never_ground_for_criminal_proceedings(
+    kb, born, given_acts, jurisdiction
+):
+    reference = dt.datetime(2026, 10, 1, 12, 0)
+    assessment = AgeAssessment(born_earliest=born[0], born_latest=born[1], method="holistic")
+    kept = [act for act in given_acts if act.date >= born[1]]  # an act before birth is refused
+    assume(kept)
+    ages = dated_ages(None, assessment, kept, reference.date())
+    standings = act_standings(ages, acts_below_minimum_age(kb, jurisdiction, reference, ages))
+    result = assess_typed(kb, ages.answers, jurisdiction, reference, conduct_date=ages.conduct_date)
+    for age, standing, macr in standings:
+        below = age.lowest < _macr_in_force_for(kb, jurisdiction, age.act.date, reference.date())
+        assert (macr is not None) == below
+        if below and standing == "assessed":  # the assessment itself bars criminal proceedings
+            assert ("require", "no_criminal_proceedings") in result.measure_pairs()
+            assert ("prohibit", "prosecution") in result.measure_pairs()
+        elif below:  # any other act below the minimum age is listed apart
+            assert standing == "below_macr"
+        else:
+            assert standing != "below_macr"
+
+
+def test_pathway_assess_lists_an_act_below_the_minimum_age_apart_in_text_and_json(tmp_path):
+    case = tmp_path / "case.yaml"
+    case.write_text(
+        DATED.replace("date_of_birth: 2008-05-10", "date_of_birth: 2011-05-10").replace("2026-07-01", "2024-07-01")
+    )
+    run = [sys.executable, "-m", "cli.main", "assess", str(case)]
+    text = subprocess.run(run, capture_output=True, text=True, check=False)
+    assert text.returncode == 0, text.stderr
+    assert (
+        "act of 2024-07-01 (travel): aged 13 - below the minimum age of criminal responsibility in force for "
+        "this act (14): no criminal proceedings for this act (CRC art 40(3)(a); GC24 paras 20-22); under the "
+        "international reference profile that age is the CRC Committee's recommendation" in text.stdout
+    )
+    done = subprocess.run([*run, "--json"], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    acts = json.loads(done.stdout)["ages"]["acts"]
+    assert [(a["date"], a["age"], a["standing"], a["macr"]) for a in acts] == [
+        ("2024-07-01", "13", "below_macr", 14),
+        ("2026-03-01", "14", "assessed", None),
+    ]
