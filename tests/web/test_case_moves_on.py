@@ -165,6 +165,11 @@ def test_the_api_computes_the_ages_from_a_date_of_birth_and_the_dated_acts(real_
     assert [(law["value"], law["reason"]) for law in result["law_applied"]] == [(14, "later_favourable")]
     assert "R-MACR-01" in {step["rule"] for step in result["trace"]}
     assert result["answers"]["age_at_conduct"] == 13  # the age at the act, computed
+    # Ruritania's MACR of 14 from June 2026 applies to the act of April (more favourable): below it, aged 13
+    assert [(a["date"], a["age"], a["standing"], a["macr"]) for a in result["ages"]["acts"]] == [
+        ("2026-04-20", "13", "assessed", 14)
+    ]
+    assert "no criminal proceedings for this act" in result["ages"]["acts"][0]["note"]
     both = client.post("/api/v1/assess", json={**case, "answers": {"age_at_conduct": 15}})
     assert both.status_code == 422
     assert [e["field"] for e in both.get_json()["errors"]] == ["answers.age_at_conduct"]

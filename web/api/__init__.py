@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 from engine.load.answers import allowed_text, parse_answers
 from engine.load.knowledge_base import KnowledgeBase
 from engine.load.model import Question
+from engine.render.ages_text import AgesSummary, case_ages_summary
 from engine.render.decision_tree import TreeNode, build_tree, render_svg
 from engine.render.report import to_data
 from engine.run.ages import case_ages
@@ -103,6 +104,12 @@ def _checked(kb: KnowledgeBase, case: models.CaseRequest) -> tuple[dict[str, Any
     if ages is None:
         return typed, now, case.conduct_date
     return {**typed, **ages.answers}, now, ages.conduct_date
+
+
+def _ages(kb: KnowledgeBase, case: models.CaseRequest, now: dt.datetime) -> AgesSummary | None:
+    """The ages of a case checked by `_checked`, in words (none without a date of birth or assessment)."""
+    ages, _found = case_ages(case.date_of_birth, case.age_assessment, case.acts, {}, case.conduct_date, now.date())
+    return case_ages_summary(kb, case.jurisdiction, now, ages)
 
 
 def question_out(question: Question) -> models.QuestionOut:
@@ -196,6 +203,7 @@ def assess() -> Response:
     kb = knowledge()
     case = _case_request(models.AssessRequest)
     typed, now, conduct = _checked(kb, case)
+    ages = _ages(kb, case, now)
     disputes, refused = check_disputes(kb.questions, typed, case.disputed, now)
     if refused:
         errors = [models.FieldError(field=f"disputed.{q}", message=m, question=q) for q, m in refused]
@@ -205,7 +213,7 @@ def assess() -> Response:
         )
     assessment = on_engine_thread(assess_typed, kb, typed, case.jurisdiction, now, "experta", None, conduct)
     weighed = on_engine_thread(weigh_disputes, kb, typed, disputes, case.jurisdiction, now, None, assessment)
-    return _json(models.AssessmentOut.model_validate(to_data(assessment, disputes=weighed)))
+    return _json(models.AssessmentOut.model_validate(to_data(assessment, disputes=weighed, ages=ages)))
 
 
 @bp.post("/next-question")

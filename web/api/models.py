@@ -309,6 +309,26 @@ class LawAppliedOut(_Model):
     why: str
 
 
+class AgeRowOut(_Model):
+    date: str
+    category: str = Field(description="The act's conduct category (a choice of the question conduct_category).")
+    lowest: int
+    highest: int
+    age: str = Field(description="The age at the act in words: one age, or a range where the lowest counts.")
+    standing: Literal["assessed", "other", "below_macr", "adult"] = Field(
+        description="The act assessed; another act as a child; below the minimum age in force for it (apart: "
+        "no criminal proceedings for it); at 18 or over (apart)."
+    )
+    note: str
+    macr: int | None = Field(default=None, description="The minimum age in force for the act, when it is below it.")
+
+
+class AgesOut(_Model):
+    born: str
+    acts: list[AgeRowOut]
+    today: str
+
+
 class AssessmentOut(_Model):
     """The explained recommendation: measures with their rules and sources, the trace, what is still open."""
 
@@ -339,6 +359,10 @@ class AssessmentOut(_Model):
     disputes: DisputesOut | None = Field(
         default=None,
         description="With disputed answers: whether each conclusion holds either way, and on what it turns.",
+    )
+    ages: AgesOut | None = Field(
+        default=None,
+        description="With a date of birth or an age assessment: the age at each act and how each act stands.",
     )
 
 
