@@ -55,13 +55,25 @@ def browser() -> Iterator[Browser]:
             found.close()
 
 
-def small_copy_with(tmp_path: Path, overlay: str | None = None) -> Path:
-    """A copy of the small knowledge base with the files of `fixtures/broken/<overlay>` laid over it."""
+def small_copy_with(tmp_path: Path, overlay: str | None = None, layer: Path | None = None) -> Path:
+    """A copy of the small knowledge base with the files of `fixtures/broken/<overlay>` (or of the
+    folder `layer`) laid over it."""
     target = tmp_path / "knowledge"
     shutil.copytree(SMALL, target)
     if overlay:
-        shutil.copytree(FIXTURES / "broken" / overlay, target, dirs_exist_ok=True)
+        layer = FIXTURES / "broken" / overlay
+    if layer is not None:
+        shutil.copytree(layer, target, dirs_exist_ok=True)
     return target
+
+
+DATED = FIXTURES / "dated"
+
+
+@pytest.fixture(scope="session")
+def dated_kb(tmp_path_factory) -> KnowledgeBase:
+    """The small knowledge base with rules in force for a period (fixtures/dated: fictional laws)."""
+    return load_knowledge(small_copy_with(tmp_path_factory.mktemp("dated"), layer=DATED))
 
 
 def pytest_configure(config):

@@ -86,9 +86,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.add_template_global(format_day, "format_day")
     # The shared macros, loaded once: `{% from "_macros.html" import ... %}` on every render
     # cost a comparison of every template global (templates write `{% set x = ui.x %}`).
-    app.add_template_global(words.time_span, "time_span")  # before the macros that use it
-    app.add_template_global(app.jinja_env.get_template("_macros.html").module, "ui")
+    app.add_template_global(words.time_span, "time_span")  # before the macros that use them
     app.add_template_global(words.parameter_value, "parameter_value")
+    app.add_template_global(app.jinja_env.get_template("_macros.html").module, "ui")
     app.add_template_global(lambda citations: source_views(kb, citations), "sources_of")
     app.add_template_filter(lambda ids: sorted(ids, key=kb.question_sort_key), "sort_questions")
 

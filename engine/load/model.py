@@ -235,13 +235,56 @@ class Parameter(Strict):
         return self
 
 
-class Period(Strict):
-    """A value of a parameter in force from a date: until the next period begins (or `until`)."""
+class Validity(Strict):
+    """A period in force: from a date, until a date (the last day in force) or open-ended, with
+    the law that sets it. The one way periods are written: a parameter's dated values
+    (`Period`) and a rule's validity (`InForce`)."""
 
     from_: dt.date = Field(alias="from")
     until: dt.date | None = None
+    source: str = Field(min_length=1)  # the law that sets it (title, section), never a period without one
+
+    @model_validator(mode="after")
+    def _from_before_until(self) -> Validity:
+        if self.until is not None and self.until < self.from_:
+            raise ValueError(
+                f"'until' ({self.until}) is before 'from' ({self.from_}): a period ends on or after it begins"
+            )
+        return self
+
+    def covers(self, day: dt.date) -> bool:
+        return self.from_ <= day and (self.until is None or day <= self.until)
+
+
+class Period(Validity):
+    """A value of a parameter in force from a date: until the next period begins (or `until`)."""
+
     value: Any
-    source: str = Field(min_length=1)  # the law that sets it (title, section), never a value without one
+
+
+class InForce(Validity):
+    """When a rule is in force (`in_force:` of a rule), and how its date is chosen.
+
+    `law: procedural`: the rule applies when in force on the date of the decision. `law:
+    substantive` (the default): it applies by the law at the time of the conduct, with the later
+    more favourable law (engine.run.law_in_force) - so `effect` must say whether the rule protects
+    the child (its safeguards apply if in force on any day from the conduct to the decision) or
+    restricts the child (only if in force on every day from the conduct to the decision).
+    """
+
+    law: Literal["substantive", "procedural"] = "substantive"
+    effect: Literal["protective", "restrictive"] | None = None
+
+    @model_validator(mode="after")
+    def _effect_for_substantive(self) -> InForce:
+        if self.law == "substantive" and self.effect is None:
+            raise ValueError(
+                "a substantive rule in force for a period needs 'effect: protective' or 'effect: restrictive' "
+                "(which law is more favourable to the child depends on it)"
+            )
+        if self.law == "procedural" and self.effect is not None:
+            raise ValueError("'effect' is for substantive rules only: procedure applies the law on the decision date")
+        return self
 
 
 class Jurisdiction(Strict):
@@ -264,7 +307,7 @@ class Jurisdiction(Strict):
         """The dated value of `name` in force on `day` (None: not dated, or no period covers it)."""
         found = None
         for period in self.dated.get(name, ()):
-            if period.from_ <= day and (period.until is None or day <= period.until):
+            if period.covers(day):
                 found = period
         return found
 
@@ -420,6 +463,8 @@ class RuleSpec(Strict):
     # law provides diversion at all): its conclusions do not follow from their values, so under the
     # international reference profile they do not limit the conclusions' strength.
     scope_parameters: list[str] = Field(default_factory=list)
+    # When the rule is in force (None: always); see `InForce` and engine.run.law_in_force.
+    in_force: InForce | None = None
 
 
 class NotEncoded(Strict):

@@ -2,7 +2,8 @@
 
 Each entry was already checked on its own (`engine.load.entries`); here every reference between
 entries is resolved: sources, decision points, facts and parameters read by conditions (with
-their types), measures, exceptions, jurisdiction values, deadlines and scenarios. Cycles between
+their types), measures, exceptions, jurisdiction values and their periods, the effect of dated
+rules, deadlines and scenarios. Cycles between
 rules and derived facts are rejected: a conclusion may not depend on itself.
 
 Normative strength (see `rule_strengths`): every measure a rule concludes gets the strongest
@@ -40,6 +41,9 @@ from engine.load.model import (
 )
 from engine.load.yaml_source import line_of
 from engine.suggestions import suggest
+
+# The measure tags of what restricts the child: a dated rule concluding one is `effect: restrictive`.
+RESTRICTING = frozenset({"criminal_process", "deprivation_of_liberty", "security_listing"})
 
 # -- normative strength ---------------------------------------------------------------------------
 
@@ -295,6 +299,8 @@ class _Checker:
                 self.add(where, spec.id, "exception_to", f"unknown rule '{target}'", self.kb.rules, target)
             elif target == spec.id:
                 self.add(where, spec.id, "exception_to", "a rule cannot be an exception to itself")
+        if spec.in_force is not None:
+            self.rule_effect(rule)
         owner = Owner(spec.id, where)
         for atom in atoms(rule.condition):
             self.atom(owner, atom)
@@ -310,6 +316,34 @@ class _Checker:
                     sorted(read),
                     name,
                 )
+
+    def rule_effect(self, rule: Rule) -> None:
+        """A dated rule's `effect` agrees with what it concludes: a restrictive rule requires or
+        recommends a measure of the criminal process, of deprivation of liberty or of security
+        listing; a protective one requires or recommends none that deprives of liberty or lists."""
+        spec = rule.spec
+        tags = {
+            tag
+            for kind, measure_id in spec.then.measures()
+            if kind in ("require", "recommend") and measure_id in self.kb.measures
+            for tag in self.kb.measures[measure_id].tags
+        }
+        if spec.in_force.effect == "restrictive" and not tags & RESTRICTING:
+            self.add(
+                rule.where,
+                spec.id,
+                "in_force.effect",
+                "a restrictive rule requires or recommends a measure of the criminal process, deprivation of liberty "
+                "or security listing; this one concludes none: it is 'protective'",
+            )
+        if spec.in_force.effect == "protective" and tags & (RESTRICTING - {"criminal_process"}):
+            self.add(
+                rule.where,
+                spec.id,
+                "in_force.effect",
+                "a rule that requires or recommends deprivation of liberty or a security listing restricts the child: "
+                "it is 'restrictive'",
+            )
 
     def strengths(self) -> None:
         """Every measure has a citation supporting it; a prohibition that is not binding law

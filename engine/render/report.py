@@ -154,6 +154,20 @@ def to_data(
             }
             for law in assessment.law
         ],
+        "rules_in_force": [
+            {
+                "rule": rule.rule,
+                "applies": rule.applies,
+                "since": rule.in_force.from_.isoformat(),
+                "until": None if rule.in_force.until is None else rule.in_force.until.isoformat(),
+                "source": rule.in_force.source,
+                "law": rule.in_force.law,
+                "effect": rule.in_force.effect,
+                "reason": rule.reason,
+                "why": _(rule.why),
+            }
+            for rule in assessment.rules_law
+        ],
         "knowledge_version": assessment.knowledge_version,
         "complete": assessment.complete,
         "answers": {k: answer_to_data(v) for k, v in assessment.answers.items()},
@@ -301,6 +315,20 @@ def to_text(assessment: Assessment, kb: KnowledgeBase, lang: str | None = None) 
                     "  ",
                 )
             )
+    if assessment.rules_law:
+        out += ["", _("RULES IN FORCE FOR A PERIOD")]
+        for rule in assessment.rules_law:
+            period = rule.in_force
+            until = _(" until {until}").format(until=period.until) if period.until else ""
+            line = _("{rule} ({state}): in force from {since}{until} ({source}); {why}.").format(
+                rule=rule.rule,
+                state=_("applied") if rule.applies else _("not applied"),
+                since=period.from_,
+                until=until,
+                source=period.source,
+                why=_(rule.why),
+            )
+            out.append(_paragraph(line, "  "))
     events = event_log(kb.questions, assessment.answers)
     if events:
         out += ["", _("EVENTS OF THE CASE")]

@@ -1,7 +1,7 @@
 """The rule base bound to one jurisdiction profile: the shared input of both engines.
 
-Binding replaces parameter tests by constants and parameter operands by their values, and
-writes each rule's exceptions into its condition: a rule applies when its own condition holds
+Binding replaces parameter tests by constants and parameter operands by their values, a rule
+not in force for the case by "never", and writes each rule's exceptions into its condition: a rule applies when its own condition holds
 and none of the rules that are exceptions to it applies. Strata order rules so that a rule
 comes after everything it reads; experta fires by stratum and explanations list by stratum.
 """
@@ -43,11 +43,19 @@ class ParameterUse:
 class Program:
     """Every rule of the knowledge base, bound to the parameters of one jurisdiction."""
 
-    def __init__(self, kb: KnowledgeBase, jurisdiction: str, overrides: Mapping[str, object] | None = None):
-        """`overrides`: parameter values replacing the profile's (e.g. a proposed law: {"macr": 14})."""
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        jurisdiction: str,
+        overrides: Mapping[str, object] | None = None,
+        out_of_force: frozenset[str] = frozenset(),
+    ):
+        """`overrides`: parameter values replacing the profile's (e.g. a proposed law: {"macr": 14});
+        `out_of_force`: rules not in force for the case (engine.run.law_in_force): they never apply."""
         self.kb = kb
         self.profile: Jurisdiction = kb.jurisdictions[jurisdiction]
         self.overrides = dict(overrides or {})
+        self.out_of_force = frozenset(out_of_force)
         self.values = {**self.profile.values, **self.overrides}
         self.international = kb.international.values
         self.derived: dict[str, list[str]] = kb.derived_facts()
@@ -56,7 +64,9 @@ class Program:
             for target in rule.spec.exception_to:
                 self.exceptions.setdefault(target, []).append(rule.id)
         self._scopes: dict[str, frozenset[str]] = {}  # by hearing id, built on first use
-        self.own: dict[str, Condition] = {rid: self.bind(rule.condition) for rid, rule in kb.rules.items()}
+        self.own: dict[str, Condition] = {
+            rid: FALSE if rid in self.out_of_force else self.bind(rule.condition) for rid, rule in kb.rules.items()
+        }
         self.effective: dict[str, Condition] = {
             rid: conjoin([self.own[rid], *(negate(rule_ref(b)) for b in self.exceptions.get(rid, []))])
             for rid in kb.rules

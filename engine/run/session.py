@@ -35,7 +35,7 @@ from engine.run.compiler import PathwayEngine, compile_engine_class
 from engine.run.disputed import DisputeAnalysis, Variant, analyse, combinations
 from engine.run.evaluator import Evaluation, Relevance, holds
 from engine.run.explanation import MeasureOutcome, TraceStep, measure_outcomes, trace_steps
-from engine.run.law_in_force import LawApplied, law_in_force, overrides_for
+from engine.run.law_in_force import LawApplied, RuleInForce, law_in_force, overrides_for, rules_in_force
 from engine.run.program import ParameterUse, Program
 
 DEFAULT_JURISDICTION = INTERNATIONAL_PROFILE
@@ -71,21 +71,34 @@ def program_for(kb: KnowledgeBase, jurisdiction: str) -> Program:
     return program
 
 
+@dataclass(frozen=True)
+class LawOfCase:
+    """The law in force for a case: the version applied of each dated parameter, and whether
+    each rule with a validity period applies (engine.run.law_in_force)."""
+
+    parameters: list[LawApplied]
+    rules: list[RuleInForce]
+
+
 def dated_program(
     kb: KnowledgeBase, jurisdiction: str, reference: dt.datetime, conduct: dt.date | None = None
-) -> tuple[Program, list[LawApplied]]:
+) -> tuple[Program, LawOfCase]:
     """The program of the law in force for this case (engine.run.law_in_force), with the version
-    applied of each dated parameter; the profile's own program when nothing differs."""
+    applied of each dated parameter and rule; the profile's own program when nothing differs.
+    Programs are memoised by what differs, so a case costs one program build per distinct law."""
     program = program_for(kb, jurisdiction)
     applied = law_in_force(kb, jurisdiction, reference, conduct)
+    rules = rules_in_force(kb, reference, conduct)
     overrides = overrides_for(kb, jurisdiction, applied)
-    if not overrides:
-        return program, applied
-    key = (jurisdiction, tuple(sorted(overrides.items())))
+    out = frozenset(r.rule for r in rules if not r.applies)
+    law = LawOfCase(applied, rules)
+    if not overrides and not out:
+        return program, law
+    key = (jurisdiction, tuple(sorted(overrides.items())), out)
     found = kb.programs.get(key)
     if found is None:
-        found = kb.programs.setdefault(key, Program(kb, jurisdiction, overrides))
-    return found, applied
+        found = kb.programs.setdefault(key, Program(kb, jurisdiction, overrides, out))
+    return found, law
 
 
 def dated_case(
@@ -124,7 +137,13 @@ def engine_for(program: Program) -> PathwayEngine:
     engines = getattr(_local, "engines", None)
     if engines is None:
         engines = _local.engines = {}
-    key = (id(program.kb), program.kb.version, program.profile.id, tuple(sorted(program.overrides.items())))
+    key = (
+        id(program.kb),
+        program.kb.version,
+        program.profile.id,
+        tuple(sorted(program.overrides.items())),
+        program.out_of_force,
+    )
     engine = engines.get(key)
     if engine is None:
         engine = engines[key] = compile_engine_class(program)()
@@ -165,6 +184,7 @@ class Assessment:
     engine: str = "experta"  # what computed the conclusions: "experta" (of record) or "compiled" (provisional)
     hearing: Hearing | None = None  # the decision prepared (None: the whole pathway)
     law: list[LawApplied] = field(default_factory=list)  # the version applied of each dated parameter
+    rules_law: list[RuleInForce] = field(default_factory=list)  # each rule with a validity period: applied or not, why
     conduct_date: dt.date | None = None
 
     @cached_property
@@ -468,7 +488,8 @@ def _assess(
         program=program,
         engine=used,
         hearing=hearing,
-        law=law,
+        law=law.parameters,
+        rules_law=law.rules,
         conduct_date=conduct,
     )
 

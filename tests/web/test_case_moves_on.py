@@ -12,6 +12,7 @@ import yaml
 from flask import Flask
 from icalendar import Calendar
 
+from tests.conftest import DATED, small_copy_with
 from web import create_app
 
 from .conftest import User, browser_client, text_of
@@ -208,3 +209,28 @@ def test_an_age_changed_by_hand_in_the_web_app_is_saved_as_answered_instead_of_t
     assert saved["answers"]["age_at_conduct"] == 16
     assert "date_of_birth" not in saved and "acts" not in saved
     assert saved["conduct_date"] == "2026-03-01"
+
+
+def test_the_result_and_the_record_say_which_rules_in_force_for_a_period_applied(tmp_path):
+    app = create_app({"KNOWLEDGE_DIR": str(small_copy_with(tmp_path, layer=DATED)), "SECRET_KEY": "test-secret"})
+    case = {
+        "jurisdiction": "lowland",
+        "reference_date": "2026-09-01",
+        "conduct_date": "2026-03-10",
+        "answers": {"age_at_conduct": 15, "conduct": "expression", "admits_facts": False},
+    }
+    user, response = resume(app, case, assess_on="saved")
+    assert response.status_code == 302
+    for path in ("/result", "/record"):
+        page = user.page(path)
+        applied = page.split('data-rule-law="R-LAW-01" data-applies="yes"')[1].split("</div>")[0]
+        assert "in force from 2026-06-01 (Lowland Children (Legal Aid) Act 2026, s 2 (fictional))" in applied
+        assert "the later law, more favourable to the child, applies" in applied
+        repealed = page.split('data-rule-law="R-LAW-02" data-applies="no"')[1].split("</div>")[0]
+        assert "in force from 2010-01-01 until 2026-05-31" in repealed and "no longer in force" in repealed
+    api = browser_client(app).post("/api/v1/assess", json=case).get_json()
+    assert [(r["rule"], r["applies"], r["reason"]) for r in api["rules_in_force"]] == [
+        ("R-LAW-01", True, "later_favourable"),
+        ("R-LAW-02", False, "repealed"),
+        ("R-LAW-03", True, "procedural"),
+    ]

@@ -328,6 +328,27 @@ class AgesOut(_Model):
     acts: list[AgeRowOut]
     today: str
 
+class RuleInForceOut(_Model):
+    rule: str
+    applies: bool
+    since: str
+    until: str | None
+    source: str
+    law: Literal["substantive", "procedural"]
+    effect: Literal["protective", "restrictive"] | None
+    reason: Literal[
+        "procedural",
+        "procedural_not_in_force",
+        "at_conduct",
+        "later_favourable",
+        "not_in_force",
+        "not_at_conduct",
+        "repealed",
+        "no_conduct_date",
+        "no_conduct_date_not_in_force",
+    ]
+    why: str
+
 
 class AssessmentOut(_Model):
     """The explained recommendation: measures with their rules and sources, the trace, what is still open."""
@@ -343,6 +364,10 @@ class AssessmentOut(_Model):
     law_applied: list[LawAppliedOut] = Field(
         default_factory=list,
         description="The version applied of each dated value of the profile (the law in force), and why.",
+    )
+    rules_in_force: list[RuleInForceOut] = Field(
+        default_factory=list,
+        description="Each rule with a validity period: whether it applies to the case (the law in force), and why.",
     )
     knowledge_version: str
     complete: bool
