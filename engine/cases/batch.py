@@ -31,7 +31,7 @@ from engine.cases.case_file import CaseChecker, ParsedCase, read_case_file
 from engine.errors import CaseFileError
 from engine.load.knowledge_base import KnowledgeBase
 from engine.run.compiler import compile_engine_class
-from engine.run.law_in_force import law_in_force, overrides_for
+from engine.run.law_in_force import law_in_force, out_of_force, overrides_for, rules_in_force
 from engine.run.program import Program
 from engine.suggestions import suggest
 
@@ -103,11 +103,11 @@ class Assessor:
             pair: f"{pair[0]}:{pair[1]}" for rule in kb.rules.values() for pair in rule.spec.then.measures()
         }
 
-    def _run_for(self, jurisdiction: str, overrides: tuple) -> Callable:
-        key = (jurisdiction, overrides)
+    def _run_for(self, jurisdiction: str, overrides: tuple, out: frozenset[str] = frozenset()) -> Callable:
+        key = (jurisdiction, overrides, out)
         run = self._runs.get(key)
         if run is None:
-            program = Program(self.kb, jurisdiction, dict(overrides))
+            program = Program(self.kb, jurisdiction, dict(overrides), out)
             if self.engine == "experta":
                 engine = compile_engine_class(program)()
 
@@ -144,7 +144,8 @@ class Assessor:
             self.kb, jurisdiction, law_in_force(self.kb, jurisdiction, parsed.reference, parsed.conduct_date)
         )
         law = tuple(sorted({**dated, **dict(scenario.overrides)}.items())) if dated else scenario.overrides
-        fired, measures, complete = self._run_for(jurisdiction, law)(parsed.answers, parsed.reference)
+        out = out_of_force(rules_in_force(self.kb, parsed.reference, parsed.conduct_date))  # rules not in force
+        fired, measures, complete = self._run_for(jurisdiction, law, out)(parsed.answers, parsed.reference)
         result: dict[str, Any] = {"jurisdiction": jurisdiction}
         if scenario.overrides:
             result["overrides"] = dict(scenario.overrides)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -85,6 +86,11 @@ class KnowledgeBase:
         e.g. `kb.text("questions", "age_at_conduct", "text", "fr")`; a choice label is field
         "choices.<choice id>". See engine.load.translations."""
         return self.translations.text(kind, entry_id, field_name, lang)
+
+    @cached_property
+    def dated_rules(self) -> list[Rule]:
+        """The rules in force for a period only (`in_force:`), in rule order (engine.run.law_in_force)."""
+        return [rule for rule in self.rules.values() if rule.spec.in_force is not None]
 
     def derived_facts(self) -> dict[str, list[str]]:
         """Each derived fact with the ids of the rules that set it, in rule order."""

@@ -159,6 +159,10 @@ def rules_in_force(kb: KnowledgeBase, reference: dt.datetime, conduct: dt.date |
     day = reference.date()
     return [
         RuleInForce(rule.id, rule.spec.in_force, *_rule_applies(rule.spec.in_force, day, conduct))
-        for rule in kb.rules.values()
-        if rule.spec.in_force is not None
+        for rule in kb.dated_rules
     ]
+
+
+def out_of_force(law: list[RuleInForce]) -> frozenset[str]:
+    """The rules not in force for the case: bound to "never" in its program."""
+    return frozenset(r.rule for r in law if not r.applies)

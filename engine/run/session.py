@@ -35,7 +35,7 @@ from engine.run.compiler import PathwayEngine, compile_engine_class
 from engine.run.disputed import DisputeAnalysis, Variant, analyse, combinations
 from engine.run.evaluator import Evaluation, Relevance, holds
 from engine.run.explanation import MeasureOutcome, TraceStep, measure_outcomes, trace_steps
-from engine.run.law_in_force import LawApplied, RuleInForce, law_in_force, overrides_for, rules_in_force
+from engine.run.law_in_force import LawApplied, RuleInForce, law_in_force, out_of_force, overrides_for, rules_in_force
 from engine.run.program import ParameterUse, Program
 
 DEFAULT_JURISDICTION = INTERNATIONAL_PROFILE
@@ -90,7 +90,7 @@ def dated_program(
     applied = law_in_force(kb, jurisdiction, reference, conduct)
     rules = rules_in_force(kb, reference, conduct)
     overrides = overrides_for(kb, jurisdiction, applied)
-    out = frozenset(r.rule for r in rules if not r.applies)
+    out = out_of_force(rules)
     law = LawOfCase(applied, rules)
     if not overrides and not out:
         return program, law

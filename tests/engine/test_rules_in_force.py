@@ -192,3 +192,20 @@ def test_moving_the_decision_later_keeps_a_safeguard_and_never_revives_a_restric
     else:
         assert applies == all(in_force_on)
         assert applies or not applies_later  # a later decision never brings back a restriction
+
+
+def test_a_batch_assesses_each_case_under_the_rules_in_force_for_it(tmp_path):
+    knowledge = small_copy_with(tmp_path, layer=DATED)
+    answers = {"age_at_conduct": 16, "conduct": "violence", "admits_facts": True}
+    source, out = tmp_path / "cases.jsonl", tmp_path / "results.jsonl"
+    lines = [
+        {"jurisdiction": "lowland", "reference_date": day, "conduct_date": "2025-11-20", "answers": answers}
+        for day in ("2026-03-01", "2026-09-01")
+    ]
+    source.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    done = CliRunner().invoke(main, ["batch", str(source), "--out", str(out), "--knowledge", str(knowledge)])
+    assert done.exit_code == 0, done.output
+    before, after = (json.loads(line) for line in out.read_text(encoding="utf-8").splitlines())
+    assert "R-LAW-02" in before["rules"] and "recommend:prosecution" in before["measures"]
+    assert "R-LAW-02" not in after["rules"] and "recommend:prosecution" not in after["measures"]
+    assert "R-LAW-03" in after["rules"] and "R-LAW-03" not in before["rules"]

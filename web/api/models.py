@@ -328,6 +328,7 @@ class AgesOut(_Model):
     acts: list[AgeRowOut]
     today: str
 
+
 class RuleInForceOut(_Model):
     rule: str
     applies: bool
