@@ -591,10 +591,18 @@ def audit(samples: int, knowledge_dir: Path | None) -> None:
 
 @main.command()
 @click.argument("jurisdiction")
+@click.option(
+    "--date",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help=_("Compare the law in force on this date (YYYY-MM-DD; default: today)."),
+)
 @knowledge_option
-def gaps(jurisdiction: str, knowledge_dir: Path | None) -> None:
-    """Where a national profile differs from the international reference, and the rules affected."""
-    from engine.analysis.gaps import gap_report
+def gaps(jurisdiction: str, day: dt.datetime | None, knowledge_dir: Path | None) -> None:
+    """Where a national profile differs from the international reference on a date, the rules
+    affected, and the dated changes of the profile."""
+    from engine.analysis.gaps import dated_changes, gap_report
 
     kb = _load(knowledge_dir)
     if jurisdiction not in kb.jurisdictions:
@@ -603,14 +611,37 @@ def gaps(jurisdiction: str, knowledge_dir: Path | None) -> None:
             err=True,
         )
         sys.exit(EXIT_BAD_INPUT)
-    for gap in gap_report(kb, jurisdiction):
+    on = day.date() if day is not None else dt.date.today()
+    click.echo(_("The law in force on {date}:").format(date=on.isoformat()))
+    for gap in gap_report(kb, jurisdiction, on):
         mark = _("FALLS SHORT") if gap.falls_short else _("differs")
         click.echo(
             f"{mark}: {gap.title} ({gap.parameter}): "
             + _("national {n}, international {i}").format(n=gap.national, i=gap.international)
         )
+        if gap.version is not None:
+            click.echo(
+                "    "
+                + _("version compared: in force from {since} ({source})").format(
+                    since=gap.version.from_.isoformat(), source=gap.version.source
+                )
+            )
         click.echo("    " + _("rules affected: {r}").format(r=", ".join(gap.rules) or "-"))
         click.echo("    " + _("sources: {s}").format(s="; ".join(f"{v.id} {v.pinpoint}" for v in gap.sources)))
+    changes = dated_changes(kb, jurisdiction)
+    if changes:
+        click.echo("\n" + _("Dated changes of the profile:"))
+    for change in changes:
+        click.echo(f"{change.title} ({change.parameter}):")
+        for period, last in change.periods:
+            if last is None:
+                line = _("{value} since {since} ({source})")
+            else:
+                line = _("{value} from {since} until {until} ({source})")
+            click.echo(
+                "    "
+                + line.format(value=period.value, since=period.from_.isoformat(), until=last, source=period.source)
+            )
 
 
 @main.command()

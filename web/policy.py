@@ -1,18 +1,20 @@
 """For policy teams: the rule catalogue, the audit, scenario coverage and the jurisdiction gap report.
 
 These pages depend only on the knowledge base, so each is computed once per knowledge version
-(see `web.knowledge_cache`) and never per request.
+(see `web.knowledge_cache`) and never per request; the gap report once per day too (it compares
+the law in force today).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask import Blueprint, current_app, render_template
 from flask_babel import gettext
 
 from engine.analysis.audit import audit
-from engine.analysis.gaps import gap_report
+from engine.analysis.gaps import dated_changes, gap_report
 from engine.i18n import current_language
 from engine.render.catalogue import catalogue, scenario_coverage
 
@@ -79,13 +81,17 @@ def coverage() -> str:
 @bp.route("/gaps")
 def gaps_index() -> str:
     kb = knowledge()
-    counts = {j: len(cached("gaps", j, compute=lambda j=j: gap_report(kb, j))) for j in kb.jurisdictions}
+    today = dt.date.today()
+    counts = {
+        j: len(cached("gaps", (j, today), compute=lambda j=j: gap_report(kb, j, today))) for j in kb.jurisdictions
+    }
     return render_template("policy/gaps_index.html", kb=kb, counts=counts)
 
 
 @bp.route("/gaps/<jurisdiction>")
 def gaps(jurisdiction: str) -> Any:
-    """Where a profile differs from the international reference values, and the rules affected."""
+    """Where a profile differs from the international reference values today (the version of each
+    dated value in force), the rules affected, and the profile's dated changes."""
     kb = knowledge()
     if jurisdiction not in kb.jurisdictions:
         raise PageError(
@@ -97,5 +103,13 @@ def gaps(jurisdiction: str) -> Any:
                 known=", ".join(sorted(kb.jurisdictions)),
             ),
         )
-    report = cached("gaps", jurisdiction, compute=lambda: gap_report(kb, jurisdiction))
-    return render_template("policy/gaps.html", kb=kb, profile=kb.jurisdictions[jurisdiction], gaps=report)
+    today = dt.date.today()
+    report = cached("gaps", (jurisdiction, today), compute=lambda: gap_report(kb, jurisdiction, today))
+    return render_template(
+        "policy/gaps.html",
+        kb=kb,
+        profile=kb.jurisdictions[jurisdiction],
+        gaps=report,
+        today=today,
+        changes=dated_changes(kb, jurisdiction),
+    )

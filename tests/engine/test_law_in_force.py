@@ -148,3 +148,25 @@ def test_a_more_favourable_later_law_is_applied_when_the_act_predates_it(kb, per
     assert applied["macr"].reason == ("at_conduct" if max(in_force) == at_conduct else "later_favourable")
     assert applied["max_hours_before_judge"].value == profile.period_on("max_hours_before_judge", decided).value
     assert applied["max_hours_before_judge"].reason == "procedural"
+
+
+def test_pathway_gaps_compares_the_version_in_force_on_a_date_and_lists_the_dated_changes():
+    runner = CliRunner()
+    before = " ".join(runner.invoke(main, ["gaps", "ruritania", "--date", "2026-03-01"]).output.split())
+    assert "The law in force on 2026-03-01:" in before
+    assert (
+        "FALLS SHORT: Minimum age of criminal responsibility (macr): national 12, international 14 version compared:"
+        " in force from 1990-01-01 (Ruritanian Penal Code 1978, art 10 (fictional))" in before
+    )
+    after = runner.invoke(main, ["gaps", "ruritania", "--date", "2026-06-01"])
+    assert after.exit_code == 0 and "(macr): national" not in after.output  # 14 since 1 June 2026: no gap
+    changes = " ".join(after.output.split()).split("Dated changes of the profile:")[1]
+    assert (
+        "Minimum age of criminal responsibility (macr): 12 from 1990-01-01 until 2026-05-31 (Ruritanian Penal Code"
+        " 1978, art 10 (fictional)) 14 since 2026-06-01 (Ruritanian Juvenile Justice (Amendment) Act 2026, s 3"
+        in changes
+    )
+    today = runner.invoke(main, ["gaps", "ruritania"]).output
+    assert f"The law in force on {dt.date.today().isoformat()}:" in today
+    bad = runner.invoke(main, ["gaps", "ruritania", "--date", "2026-13-01"])
+    assert bad.exit_code == 2 and "--date" in bad.output

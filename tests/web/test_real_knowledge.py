@@ -78,3 +78,15 @@ def test_appearance_deadline_is_computed_from_the_arrest(real_app):
 
 def kb_hours(app: Flask) -> int:
     return app.extensions["pathway_kb"].jurisdictions["baseline"].values["max_hours_before_judge"]
+
+
+def test_the_gap_report_page_says_which_version_it_compares_and_lists_the_dated_changes(real_app):
+    page = browser_client(real_app).get("/policy/gaps/ruritania").get_data(as_text=True)
+    assert "Compared as the law stands on" in page
+    changes = page.split('data-changes="macr"')[1].split("</ul>")[0]
+    assert "in force from 1990-01-01 until 2026-05-31 (Ruritanian Penal Code 1978, art 10 (fictional))" in changes
+    assert "in force from 2026-06-01 (Ruritanian Juvenile Justice (Amendment) Act 2026" in changes
+    if dt.date.today() < dt.date(2026, 6, 1):  # the MACR gap is compared in the version in force today
+        assert 'data-version="macr"' in page
+    else:
+        assert 'data-version="macr"' not in page
