@@ -80,6 +80,9 @@ class KnowledgeBase:
     translations: Translations | None = field(default=None, repr=False, compare=False)
     # Per-jurisdiction bound programs, built on first use (see engine.run.session.program_for).
     programs: dict = field(default_factory=dict, repr=False, compare=False)
+    # The id of a profile supplied by the user (engine.load.profiles.with_profile): this copy of the
+    # knowledge base lives for one request or command, and no engine built on it is kept.
+    supplied_profile: str | None = field(default=None, compare=False)
 
     def text(self, kind: str, entry_id: str, field_name: str, lang: str) -> Text:
         """A knowledge text in `lang`, with its language and status (English when not translated):

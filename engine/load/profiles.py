@@ -1,5 +1,7 @@
 """Jurisdiction profiles as written: inheritance (`extends`) and dated values, resolved into the
-flat profile the engine binds; and a profile read from a file outside the knowledge folder.
+flat profile the engine binds; and a profile supplied by the user - a file outside the knowledge
+folder, an upload, a JSON object of the API, the profile a case file carries - checked like the
+shipped ones.
 
 A profile lists only what differs from the profile it extends. A value written as a list of
 periods (`- {from: 2026-06-01, value: 14, source: ...}`) is the law as it changed over time: the
@@ -15,8 +17,8 @@ from typing import Any
 
 from engine.errors import KnowledgeError, Problem
 from engine.load.entries import validate_entry
-from engine.load.model import Jurisdiction, Period
-from engine.load.yaml_source import line_of, read_yaml
+from engine.load.model import INTERNATIONAL_PROFILE, Jurisdiction, Period
+from engine.load.yaml_source import line_of, parse_yaml_text, read_yaml
 
 MAX_PROFILE_BYTES = 256 * 1024
 
@@ -105,11 +107,59 @@ def resolve_all(raw: list[tuple[Jurisdiction, Any, str]]) -> tuple[dict[str, Jur
     return done, problems
 
 
-def read_profile_file(kb: Any, path: Path) -> Jurisdiction:
-    """A profile from a file (`pathway assess --profile FILE`), resolved against the knowledge
-    base's profiles and checked like them; raise `KnowledgeError` with file:line problems."""
+def profile_from_data(kb: Any, data: Any, name: str) -> Jurisdiction:
+    """A profile written as data (a profile file as parsed, a JSON object of the API, the profile a
+    case file carries), resolved against the knowledge base's profiles and checked like them;
+    raise `KnowledgeError` with the problems (their lines where `data` was read from YAML)."""
     from engine.load.validate import profile_problems  # validate imports the model of this stage
 
+    profile, problems = validate_entry(Jurisdiction, data, name)
+    if profile is None:
+        raise KnowledgeError(problems)
+    refused = []
+    if "dated" in data:
+        refused.append(("dated", "'dated' is worked out from the values; write dated values as lists of periods"))
+    if profile.id == INTERNATIONAL_PROFILE:
+        refused.append(("id", f"'{profile.id}' is the international reference profile: give yours an id of its own"))
+    if refused:
+        raise KnowledgeError([Problem(name, line_of(data, (key,)), profile.id, key, text) for key, text in refused])
+    resolved, problems = resolve(profile, data, name, kb.jurisdictions)
+    problems += profile_problems(kb, resolved, name, data)
+    if problems:
+        raise KnowledgeError(problems)
+    return resolved
+
+
+def read_profile_text(kb: Any, text: str | bytes, name: str) -> tuple[Jurisdiction, Any]:
+    """A profile from the text of a file (an upload), with the data it was read from; raise
+    `KnowledgeError` with file:line problems."""
+    if len(text) > MAX_PROFILE_BYTES:
+        raise KnowledgeError(
+            [
+                Problem(
+                    name,
+                    None,
+                    None,
+                    None,
+                    f"the file is too large (a profile holds at most {MAX_PROFILE_BYTES:,} bytes)",
+                )
+            ]
+        )
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise KnowledgeError(
+                [Problem(name, None, None, None, f"the file is not UTF-8 text (byte {err.start})")]
+            ) from None
+    data, problems = parse_yaml_text(text, name)
+    if problems:
+        raise KnowledgeError(problems)
+    return profile_from_data(kb, data, name), data
+
+
+def read_profile_file(kb: Any, path: Path) -> Jurisdiction:
+    """A profile from a file (`pathway assess --profile FILE`); raise `KnowledgeError` with file:line problems."""
     name = str(path)
     try:
         if path.stat().st_size > MAX_PROFILE_BYTES:
@@ -129,29 +179,13 @@ def read_profile_file(kb: Any, path: Path) -> Jurisdiction:
     data, problems = read_yaml(path, name)
     if problems:
         raise KnowledgeError(problems)
-    profile, problems = validate_entry(Jurisdiction, data, name)
-    if profile is None:
-        raise KnowledgeError(problems)
-    if "dated" in data:
-        raise KnowledgeError(
-            [
-                Problem(
-                    name,
-                    line_of(data, ("dated",)),
-                    profile.id,
-                    "dated",
-                    "'dated' is worked out from the values; write dated values as lists of periods",
-                )
-            ]
-        )
-    resolved, problems = resolve(profile, data, name, kb.jurisdictions)
-    problems += profile_problems(kb, resolved, name, data)
-    if problems:
-        raise KnowledgeError(problems)
-    return resolved
+    return profile_from_data(kb, data, name)
 
 
 def with_profile(kb: Any, profile: Jurisdiction) -> Any:
-    """The knowledge base with one more profile (or another version of one): a copy, so that the
-    programs bound to the profiles as loaded are never mixed with it."""
-    return dataclasses.replace(kb, jurisdictions={**kb.jurisdictions, profile.id: profile}, programs={})
+    """The knowledge base with a profile supplied by the user (one more, or another version of
+    one): a copy, so that the programs bound to the profiles as loaded are never mixed with it,
+    marked `supplied_profile` so that nothing built on it outlives the request or command."""
+    return dataclasses.replace(
+        kb, jurisdictions={**kb.jurisdictions, profile.id: profile}, programs={}, supplied_profile=profile.id
+    )

@@ -125,6 +125,23 @@ def _measure_data(measure: MeasureOutcome, texts: Texts) -> dict[str, Any]:
     }
 
 
+SUPPLIED_PROFILE = N_(
+    "The profile {name} ({id}) was supplied by the user, not shipped with the tool: its values are as the user gave them."
+)
+
+
+def profile_supplied(assessment: Assessment) -> bool:
+    """Whether the case's profile was supplied by the user (a file, an upload, the API), not shipped."""
+    return assessment.program.kb.supplied_profile == assessment.jurisdiction
+
+
+def profile_name(assessment: Assessment, texts: Texts) -> str:
+    """The profile's name in the language of `texts` (a supplied profile's as the user wrote it)."""
+    if profile_supplied(assessment):
+        return assessment.program.kb.jurisdictions[assessment.jurisdiction].name
+    return texts("jurisdictions", assessment.jurisdiction, "name")
+
+
 def to_data(
     assessment: Assessment,
     lang: str | None = None,
@@ -141,6 +158,12 @@ def to_data(
         "language": texts.lang,
         "jurisdiction": assessment.jurisdiction,
         "international_reference": assessment.jurisdiction == INTERNATIONAL_PROFILE,
+        "profile": {
+            "id": assessment.jurisdiction,
+            "name": profile_name(assessment, texts),
+            "fictional": assessment.program.kb.jurisdictions[assessment.jurisdiction].fictional,
+            "supplied_by_user": profile_supplied(assessment),
+        },
         "reference_date": assessment.reference.isoformat(timespec="minutes"),
         "conduct_date": None if assessment.conduct_date is None else assessment.conduct_date.isoformat(),
         "law_applied": [
@@ -264,12 +287,14 @@ def to_text(assessment: Assessment, kb: KnowledgeBase, lang: str | None = None) 
     out = [_paragraph(_(DISCLAIMER), ""), ""]
     out.append(
         _("Jurisdiction: {name} ({id}) · reference date {date} · knowledge version {version}").format(
-            name=texts("jurisdictions", profile.id, "name"),
+            name=profile_name(assessment, texts),
             id=profile.id,
             date=assessment.reference.strftime("%Y-%m-%d %H:%M"),
             version=assessment.knowledge_version,
         )
     )
+    if profile_supplied(assessment):
+        out.append(_paragraph(_(SUPPLIED_PROFILE).format(name=profile.name, id=profile.id), ""))
     out.append(_paragraph(comparison_note(assessment, kb), ""))
     if not assessment.complete:
         out.append(

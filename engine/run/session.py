@@ -133,7 +133,11 @@ def acts_below_minimum_age(
 
 
 def engine_for(program: Program) -> PathwayEngine:
-    """This thread's experta engine for the program: built once, reset for every case."""
+    """This thread's experta engine for the program: built once, reset for every case. Under a
+    profile supplied by the user it is built for the call and not kept: the server keeps nothing
+    of a case, and a later knowledge base copy could reuse the id this one had."""
+    if program.kb.supplied_profile is not None:
+        return compile_engine_class(program)()
     engines = getattr(_local, "engines", None)
     if engines is None:
         engines = _local.engines = {}

@@ -67,9 +67,12 @@ def test_pathway_assess_with_a_profile_file_applies_the_law_at_the_time_of_the_a
     assert out.exit_code == 0, out.output
     data = json.loads(out.output)
     assert data["jurisdiction"] == "lowland_2026"
+    assert data["profile"]["supplied_by_user"] is True and data["profile"]["name"].startswith("A country that lowers")
     assert [(law["value"], law["reason"]) for law in data["law_applied"]] == [(12, "at_conduct")]  # not the later 10
     assert "R-MACR-01" in {step["rule"] for step in data["trace"]}
     text = CliRunner().invoke(main, ["assess", str(case), "--profile", str(profile)])
+    assert "Jurisdiction: A country that lowers its minimum age (fictional) (lowland_2026)" in text.output
+    assert "was supplied by the user, not shipped with the tool" in " ".join(text.output.split())
     assert (
         "macr = 12: in force from 1990-01-01 (Penal Code, art 10 (fictional)); substantive law: in force at the time of the conduct."
         in " ".join(text.output.split())

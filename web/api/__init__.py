@@ -13,14 +13,16 @@ OpenAPI 3.1 document is generated from the same models at /api/v1/openapi.json.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Blueprint, Response, current_app, json, request
 from pydantic import BaseModel, ValidationError
 
+from engine.errors import KnowledgeError
 from engine.load.answers import allowed_text, parse_answers
 from engine.load.knowledge_base import KnowledgeBase
 from engine.load.model import Question
+from engine.load.profiles import profile_from_data, with_profile
 from engine.render.ages_text import AgesSummary, case_ages_summary
 from engine.render.decision_tree import TreeNode, build_tree, render_svg
 from engine.render.report import to_data
@@ -41,6 +43,8 @@ from ..case import knowledge, on_engine_thread
 from ..security import bounded_body
 from . import models, problems
 from .openapi import openapi_document
+
+M = TypeVar("M", bound=models.CaseRequest)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -73,6 +77,25 @@ def _case_request(model: type[models.CaseRequest] = models.CaseRequest) -> model
         return model.model_validate_json(bounded_body())
     except ValidationError as err:
         raise _RefusedError(problems.validation_problem(err)) from None
+
+
+def _case_law(kb: KnowledgeBase, case: M) -> tuple[KnowledgeBase, M]:
+    """The knowledge base and the case under the profile the request carries (`profile`: checked
+    like a profile file, kept for this request only), or as they are when it carries none."""
+    if case.profile is None:
+        return kb, case
+    try:
+        profile = profile_from_data(kb, case.profile, "profile")
+    except KnowledgeError as err:
+        errors = [
+            models.FieldError(field="profile" + (f".{p.field}" if p.field else ""), message=p.message)
+            for p in err.problems
+        ]
+        detail = f"{len(errors)} problem(s) in the profile; nothing was assessed. See errors."
+        raise _RefusedError(
+            problems.problem(422, "The profile cannot be used", detail, problems.INVALID_PROFILE, errors)
+        ) from None
+    return with_profile(kb, profile), case.model_copy(update={"jurisdiction": profile.id})
 
 
 def _checked(kb: KnowledgeBase, case: models.CaseRequest) -> tuple[dict[str, Any], dt.datetime, dt.date | None]:
@@ -200,8 +223,7 @@ def _knowledge_out(kb: KnowledgeBase) -> models.KnowledgeOut:
 @bp.post("/assess")
 def assess() -> Response:
     """The explained recommendation for a case (the JSON of `pathway assess --json`), with disputed answers compared."""
-    kb = knowledge()
-    case = _case_request(models.AssessRequest)
+    kb, case = _case_law(knowledge(), _case_request(models.AssessRequest))
     typed, now, conduct = _checked(kb, case)
     ages = _ages(kb, case, now)
     disputes, refused = check_disputes(kb.questions, typed, case.disputed, now)
@@ -219,8 +241,7 @@ def assess() -> Response:
 @bp.post("/next-question")
 def next_question() -> Response:
     """The next question the interview would ask for these answers, with the rules waiting on it."""
-    kb = knowledge()
-    case = _case_request()
+    kb, case = _case_law(knowledge(), _case_request())
     typed, now, conduct = _checked(kb, case)
 
     def work() -> tuple[list, list[str]]:
@@ -276,7 +297,7 @@ def decision_tree() -> Response:
                 [models.FieldError(field="format", message="expected svg or json")],
             )
         )
-    case = _case_request()
+    kb, case = _case_law(kb, _case_request())
     typed, now, conduct = _checked(kb, case)
     assessment = on_engine_thread(assess_typed, kb, typed, case.jurisdiction, now, "auto", None, conduct)
     tree = build_tree(kb, assessment)

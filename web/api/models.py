@@ -89,6 +89,15 @@ class CaseRequest(_Model):
     answers: dict[QuestionId, AnswerValue] = Field(
         default_factory=dict, max_length=MAX_ANSWERS, description="Answers keyed by question id."
     )
+    profile: dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "A jurisdiction profile of your own, in the form of a profile file (id, name, values; it may "
+            "extends: a profile of GET /api/v1/knowledge and list only what differs; dated values as lists of "
+            "periods {from, value, source}), checked like the shipped profiles and used for this request only "
+            "(nothing is kept). When given, it is the case's profile and `jurisdiction` is not read."
+        ),
+    )
 
     @field_validator("conduct_date", mode="before")
     @classmethod
@@ -351,6 +360,15 @@ class RuleInForceOut(_Model):
     why: str
 
 
+class ProfileUsedOut(_Model):
+    id: str
+    name: str
+    fictional: bool
+    supplied_by_user: bool = Field(
+        description="True when the profile came with the request (or a file), not shipped with the tool."
+    )
+
+
 class AssessmentOut(_Model):
     """The explained recommendation: measures with their rules and sources, the trace, what is still open."""
 
@@ -360,6 +378,7 @@ class AssessmentOut(_Model):
     international_reference: bool = Field(
         description="True under the international reference profile: the values compared are recommended, not national law."
     )
+    profile: ProfileUsedOut
     reference_date: str
     conduct_date: str | None = None
     law_applied: list[LawAppliedOut] = Field(

@@ -28,6 +28,7 @@ ANSWER_SHAPE = (
 INVALID_REQUEST = PROBLEM_BASE + "invalid-request"
 INVALID_ANSWERS = PROBLEM_BASE + "invalid-answers"
 UNKNOWN_JURISDICTION = PROBLEM_BASE + "unknown-jurisdiction"
+INVALID_PROFILE = PROBLEM_BASE + "invalid-profile"
 GRAPHVIZ_UNAVAILABLE = PROBLEM_BASE + "graphviz-unavailable"
 SERVER_ERROR = PROBLEM_BASE + "server-error"
 
