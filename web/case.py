@@ -28,10 +28,12 @@ from engine.cases.case_file import (
     DecisionRecord,
     LifeDates,
     MeasureDecision,
+    kept_life,
     life_from_data,
 )
 from engine.load.answers import AnswerValueError, answer_to_data, parse_answer
 from engine.load.knowledge_base import KnowledgeBase
+from engine.render.ages_text import AgesSummary, case_ages_summary
 from engine.run.disputed import check_disputes
 from engine.run.session import Assessment, InterviewStep, interview_step
 
@@ -103,14 +105,31 @@ class Case:
     def assess(self) -> Assessment:
         return self.step().assessment
 
+    def dates(self) -> LifeDates | None:
+        """The dates the ages were computed from, while every answer they give stands."""
+        return kept_life(self.life, self.answers)
+
+    def ages(self) -> AgesSummary | None:
+        """The ages the dates give, in words: each act, its age, how it stands (engine.render.ages_text)."""
+        life = self.dates()
+        return None if life is None else case_ages_summary(knowledge(), self.jurisdiction, self.reference, life.ages)
+
 
 def knowledge() -> KnowledgeBase:
     """The knowledge base this app was created with."""
     return current_app.extensions["pathway_kb"]
 
 
-def start_case(jurisdiction: str, reference: dt.datetime, hearing: str | None) -> Case:
-    case = Case(jurisdiction, reference, hearing=hearing)
+def start_case(
+    jurisdiction: str,
+    reference: dt.datetime,
+    hearing: str | None,
+    answers: dict[str, Any] | None = None,
+    conduct_date: dt.date | None = None,
+    life: LifeDates | None = None,
+) -> Case:
+    """A new case; with dates, the answers they give (the ages, the category of the assessed act)."""
+    case = Case(jurisdiction, reference, dict(answers or {}), hearing=hearing, conduct_date=conduct_date, life=life)
     save_case(case)
     return case
 
@@ -154,7 +173,7 @@ def load_case() -> Case | None:
         hearing=hearing if isinstance(hearing, str) and hearing in kb.hearings else None,
         record=_record_from(data.get("x"), note if isinstance(note, str) else "", kb),
         conduct_date=_conduct_date(data.get("c")),
-        life=life_from_data(data.get("d"), reference),
+        life=life_from_data(data.get("d"), reference, _conduct_date(data.get("c"))),
     )
     for item in items if isinstance(items, list) else []:
         if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str) and item[0] in kb.questions):

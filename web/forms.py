@@ -35,6 +35,7 @@ from engine.run.disputed import dispute_problem
 from engine.run.explanation import MeasureOutcome
 
 from .config import NOTE_MAX_CHARS
+from .dates import DatesFields
 from .texts import kt_plain
 
 UNKNOWN_VALUE = "unknown"
@@ -45,8 +46,9 @@ def given_moment(date: dt.date, time: dt.time | None) -> dt.datetime:
     return reference_datetime(dt.datetime.combine(date, time) if time else date)
 
 
-class StartForm(FlaskForm):
-    """Start a case: the decision at hand, the jurisdiction profile and the reference moment."""
+class StartForm(DatesFields, FlaskForm):
+    """Start a case: the decision at hand, the jurisdiction profile and the reference moment, and
+    optionally the dates of the case (web.dates)."""
 
     hearing = RadioField(
         lazy_gettext("What are you preparing?"),
@@ -87,6 +89,10 @@ ASSESS_ON = [
     ("saved", lazy_gettext("The reference date saved in the file")),
     ("date", lazy_gettext("Another date:")),
 ]
+
+
+class DatesForm(DatesFields, FlaskForm):
+    """Change the dates of the case in progress (web.dates)."""
 
 
 class UploadForm(FlaskForm):

@@ -27,9 +27,11 @@ from .case import (
     step_url,
 )
 from .case_cookie import CaseTooLargeError
+from .dates import ACT_SLOTS, GivenDates, act_slots, dates_given, fill_dates, offer_categories, read_dates
 from .forms import (
     ActionForm,
     AnswerProblem,
+    DatesForm,
     StartForm,
     dispute_value,
     form_value,
@@ -105,16 +107,20 @@ def start() -> Any:
     form = StartForm() if recalled is None else StartForm(formdata=recalled)
     form.jurisdiction.choices = [(j.id, j.name) for j in kb.jurisdictions.values()]
     form.hearing.choices = [(h.id, h.title) for h in kb.hearings.values()] or [(WHOLE_PATHWAY, WHOLE_PATHWAY)]
+    offer_categories(form, kb)
     if recalled is not None:
-        form.validate()  # the errors of the submission rejected just before (see web/rejected.py)
+        _start_checked(form)  # the errors of the submission rejected just before (see web/rejected.py)
     elif request.method == "GET":
         now = dt.datetime.now().replace(second=0, microsecond=0)
         form.jurisdiction.data = current_app.config["DEFAULT_JURISDICTION"]
         form.hearing.data = WHOLE_PATHWAY
         form.reference_date.data, form.reference_time.data = now.date(), now.time()
-    if form.validate_on_submit():
+    given = _start_checked(form) if request.method == "POST" and form.is_submitted() else None
+    if given is not None:
         hearing = form.hearing.data if form.hearing.data in kb.hearings else None
-        case = start_case(form.jurisdiction.data, form.reference_moment(), hearing)
+        case = start_case(
+            form.jurisdiction.data, form.reference_moment(), hearing, given.answers, given.conduct_date, given.life
+        )
         return next_page(case)
     if request.method == "POST" and "csrf_token" not in form.errors:
         kept = redirect_back(request.form)  # shown by the GET, so Back never lands on a POST
@@ -122,8 +128,68 @@ def start() -> Any:
             return kept
     status = 400 if request.method == "POST" or form.errors else 200
     return render_template(
-        "interview/start.html", form=form, kb=kb, existing=load_case(), clear_form=ActionForm()
+        "interview/start.html",
+        form=form,
+        kb=kb,
+        existing=load_case(),
+        clear_form=ActionForm(),
+        dates_open=dates_given(form),
+        acts=act_slots(form),
     ), status
+
+
+def _start_checked(form: StartForm) -> GivenDates | None:
+    """The start form checked, its dates by the engine at its reference moment (None: refused,
+    the errors on their fields)."""
+    valid = form.validate()
+    if form.reference_date.errors or form.reference_date.data is None or form.reference_time.errors:
+        return None  # the dates are checked against the reference moment: once it is one
+    given = read_dates(form, form.reference_moment())
+    return given if valid else None
+
+
+@bp.route("/dates", methods=["GET", "POST"])
+@with_case
+def dates(case: Case) -> Any:
+    """Change the dates of the case in progress: the ages they give replace those the earlier
+    dates gave (an age answered by hand stays until the dates give one)."""
+    kb = knowledge()
+    if case.life is not None and len(case.life.acts) > ACT_SLOTS:
+        flash(
+            gettext(
+                "This case has %(count)d dated acts; this page shows %(slots)d. Change them in the case file.",
+                count=len(case.life.acts),
+                slots=ACT_SLOTS,
+            ),
+            "notice",
+        )
+        return redirect(url_for("interview.check"))
+    recalled = take_rejected() if request.method == "GET" else None
+    if recalled is not None:
+        recalled["csrf_token"] = generate_csrf()
+    form = DatesForm() if recalled is None else DatesForm(formdata=recalled)
+    offer_categories(form, kb)
+    if recalled is None and request.method == "GET":
+        fill_dates(form, case.dates(), case.conduct_date)
+    given = read_dates(form, case.reference) if recalled is not None or form.validate_on_submit() else None
+    if given is not None and request.method == "POST":
+        earlier = case.dates()
+        for qid in earlier.ages.answers if earlier is not None else ():
+            case.answers.pop(qid, None)
+        case.answers.update(given.answers)
+        case.conduct_date, case.life = given.conduct_date, given.life
+        try:
+            save_case(case)
+        except CaseTooLargeError as err:
+            flash(too_large_message(err), "notice")
+        return redirect(url_for("interview.check"))
+    if request.method == "POST" and "csrf_token" not in form.errors:
+        kept = redirect_back(request.form)
+        if kept is not None:
+            return kept
+    return render_template(
+        "interview/dates.html", form=form, kb=kb, acts=act_slots(form), back_url=url_for("interview.check")
+    ), (400 if form.errors else 200)
 
 
 @bp.route("/next")
@@ -245,12 +311,17 @@ def check(case: Case) -> Any:
     groups: dict[str, list[str]] = {}
     for qid in sorted(applying, key=kb.question_sort_key):
         groups.setdefault(kb.questions[qid].decision_point, []).append(qid)
+    life = case.dates()
+    change_urls = {qid: step_url(here, qid, **{"from": "check"}) for qid in case.answers}
+    change_urls.update({qid: url_for("interview.dates") for qid in (life.ages.answers if life else ())})
     return render_template(
         "interview/check.html",
         case=case,
         kb=kb,
         assessment=assessment,
         groups=groups,
-        change_urls={qid: step_url(here, qid, **{"from": "check"}) for qid in case.answers},
+        life=life,
+        ages=case.ages(),
+        change_urls=change_urls,
         back_url=step_url(here, applying[-1]) if applying else url_for("interview.start"),
     )

@@ -100,6 +100,7 @@ def _record_context(case: Case, pdf: bool = False) -> dict[str, Any]:
         "case": case,
         "kb": kb,
         "assessment": assessment,
+        "ages": case.ages(),
         "profile": kb.jurisdictions[assessment.jurisdiction],
         "headline": headline(assessment),
         "steps": {step.rule_id: step for step in assessment.trace},
@@ -254,7 +255,7 @@ def record_data(case: Case) -> dict[str, Any]:
             }
             for qid, value in sorted(case.answers.items(), key=lambda item: kb.question_sort_key(item[0]))
         ],
-        "result": to_data(assessment),
+        "result": to_data(assessment, ages=case.ages()),
     }
 
 

@@ -5,19 +5,22 @@ so a browser cannot show the result of a POST again from its history: going Back
 answered a POST with an error gave ERR_CACHE_MISS ("Confirm form resubmission"). Instead, a
 rejected submission travels, in the encrypted session cookie only, to the GET of the same page,
 which checks the fields again and shows them with their errors, once. A submission too large to
-travel in the cookie (it would crowd out the case) is answered directly, as before.
+travel in the cookie (it would crowd out the case) is answered directly, as before. The fields
+left empty do not travel (a form reads an empty field and a missing one alike), and the size
+counted is the one the cookie stores (compressed, web.case_cookie).
 """
 
 from __future__ import annotations
 
 import json
+import zlib
 
 from flask import redirect, request, session
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 KEY = "rejected"
-MAX_BYTES = 300  # of the cookie's room kept beside the case (case_cookie.RESERVED_BYTES)
+MAX_BYTES = 300  # compressed, of the cookie's room kept beside the case (case_cookie.RESERVED_BYTES)
 SKIPPED = ("csrf_token",)
 
 
@@ -28,8 +31,8 @@ def _here() -> str:
 def redirect_back(form: MultiDict) -> Response | None:
     """Keep the submitted fields for the page's GET and send the browser there (303); None when
     they are too large to keep, and the caller answers the POST itself."""
-    fields = [[name, value] for name, value in form.items(multi=True) if name not in SKIPPED]
-    if len(json.dumps(fields)) > MAX_BYTES:
+    fields = [[name, value] for name, value in form.items(multi=True) if name not in SKIPPED and value != ""]
+    if len(zlib.compress(json.dumps(fields, separators=(",", ":")).encode(), 9)) > MAX_BYTES:
         return None
     session[KEY] = {"page": _here(), "fields": fields}
     return redirect(_here(), code=303)

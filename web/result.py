@@ -61,6 +61,7 @@ def result_context(
     return {
         **summary_context(kb, assessment),
         "case": case,
+        "ages": case.ages(),
         "disputes": disputes,
         "profile": kb.jurisdictions[assessment.jurisdiction],
         "headline": headline(assessment),

@@ -272,16 +272,18 @@ class LifeDates:
         }
 
 
-def life_from_data(data: Any, reference: dt.datetime) -> LifeDates | None:
+def life_from_data(data: Any, reference: dt.datetime, conduct_date: dt.date | None = None) -> LifeDates | None:
     """The dates a case kept (as `LifeDates.data` writes them, e.g. in the web app's cookie) and
-    the ages they give at `reference`; none if they are not such dates or no longer stand."""
+    the ages they give at `reference` (with no act dated, at `conduct_date`, the date of the one
+    conduct); none if they are not such dates or no longer stand."""
     if not isinstance(data, dict) or not set(data) <= LIFE_FIELDS:
         return None
     try:
         case = CaseFile.model_validate(data)
     except ValidationError:
         return None
-    ages, problems = case_ages(case.date_of_birth, case.age_assessment, case.acts, {}, None, reference.date())
+    conduct = None if case.acts else conduct_date
+    ages, problems = case_ages(case.date_of_birth, case.age_assessment, case.acts, {}, conduct, reference.date())
     if ages is None or problems:
         return None
     return LifeDates(case.date_of_birth, case.age_assessment, tuple(case.acts), ages)

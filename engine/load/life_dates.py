@@ -22,6 +22,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from engine.i18n import _
+
 # How an age was assessed (GC24 paras 33-34: documents, then statements, then a holistic assessment).
 AgeMethod = Literal["documents", "statements", "psychosocial_interview", "holistic", "medical", "other"]
 # The dates a person's life is told in: a birth from 1900 (an age assessment's range reaches back
@@ -85,15 +87,22 @@ class AgeAssessment(Strict):
         ages = (self.lowest_age, self.highest_age, self.assessed_on)
         if all(v is not None for v in dates) and all(v is None for v in ages):
             if self.born_earliest > self.born_latest:
-                raise ValueError("born_earliest is after born_latest: give the earlier date first")
+                raise ValueError(
+                    _(
+                        "the earliest plausible date of birth (born_earliest) is after the latest (born_latest): "
+                        "give the earlier date first"
+                    )
+                )
             return self
         if all(v is not None for v in ages) and all(v is None for v in dates):
             if self.lowest_age > self.highest_age:
-                raise ValueError("lowest_age is above highest_age")
+                raise ValueError(_("the lowest plausible age (lowest_age) is above the highest (highest_age)"))
             return self
         raise ValueError(
-            "give either born_earliest and born_latest (the plausible dates of birth), or lowest_age, "
-            "highest_age and assessed_on (the plausible ages on the day of the assessment)"
+            _(
+                "give either born_earliest and born_latest (the plausible dates of birth), or lowest_age, "
+                "highest_age and assessed_on (the plausible ages on the day of the assessment)"
+            )
         )
 
     def born_range(self) -> tuple[dt.date, dt.date]:

@@ -28,6 +28,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from engine.i18n import _
 from engine.load.conditions import UNKNOWN
 from engine.load.life_dates import CONDUCT_CATEGORIES, Act, ActStanding, AgeAssessment
 
@@ -175,39 +176,49 @@ def case_ages(
         problems.append(
             (
                 ("age_assessment",),
-                "a date of birth and an age assessment are both given: keep the date of birth if it is "
-                "established, or the assessment if the age is uncertain",
+                _(
+                    "a date of birth and an age assessment are both given: keep the date of birth if it is "
+                    "established, or the assessment if the age is uncertain"
+                ),
             )
         )
     if acts and conduct_date is not None:
         problems.append(
             (
                 ("conduct_date",),
-                "the acts are dated: remove conduct_date (the date of the assessed act is the date of the conduct)",
+                _("the acts are dated: remove conduct_date (the date of the assessed act is the date of the conduct)"),
             )
         )
     born = born_range(date_of_birth, assessment)
     field = ("date_of_birth",) if date_of_birth is not None else ("age_assessment",)
     if born is not None and born[1] > today:
         problems.append(
-            (field, f"the latest plausible date of birth, {born[1].isoformat()}, is after the reference date")
+            (
+                field,
+                _("the latest plausible date of birth, {date}, is after the reference date").format(
+                    date=born[1].isoformat()
+                ),
+            )
         )
     for index, act in enumerate(acts):
         if act.date > today:
-            problems.append((("acts", index, "date"), "an alleged act after the reference date: check the date"))
+            problems.append((("acts", index, "date"), _("an alleged act after the reference date: check the date")))
         elif born is not None and act.date < born[1]:
             problems.append(
                 (
                     ("acts", index, "date"),
-                    f"the act is dated before the latest plausible date of birth ({born[1].isoformat()}): "
-                    "check both dates",
+                    _("the act is dated before the latest plausible date of birth ({date}): check both dates").format(
+                        date=born[1].isoformat()
+                    ),
                 )
             )
     if not acts and conduct_date is not None and born is not None and conduct_date < born[1]:
         problems.append(
             (
                 ("conduct_date",),
-                f"the conduct is dated before the latest plausible date of birth ({born[1].isoformat()})",
+                _("the conduct is dated before the latest plausible date of birth ({date})").format(
+                    date=born[1].isoformat()
+                ),
             )
         )
     if problems:

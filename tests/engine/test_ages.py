@@ -158,7 +158,10 @@ def test_a_range_given_backwards_is_refused_with_its_field(kb):
     with pytest.raises(CaseFileError) as caught:
         parse_case(kb, text, "case.yaml")
     assert [p.field for p in caught.value.problems] == ["age_assessment"]
-    assert "born_earliest is after born_latest" in caught.value.problems[0].message
+    assert (
+        "the earliest plausible date of birth (born_earliest) is after the latest (born_latest)"
+        in caught.value.problems[0].message
+    )
 
 
 @pytest.mark.parametrize(

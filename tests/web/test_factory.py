@@ -121,7 +121,7 @@ def test_answers_never_reach_the_logs(user, caplog):
 
 def test_every_screen_shows_the_disclaimer(user):
     user.start()
-    for path in ("/", "/step/1", "/check", "/result", "/record", "/bench-card", "/resume", "/missing"):
+    for path in ("/", "/step/1", "/check", "/dates", "/result", "/record", "/bench-card", "/resume", "/missing"):
         html = user.client.get(path).get_data(as_text=True)
         assert "This is not a decision." in html, path
 
@@ -155,6 +155,7 @@ def test_every_route_is_a_known_feature(app):
             "interview.resume_interview",
             "interview.step",
             "interview.check",
+            "interview.dates",  # tested in tests/web/test_dates_form.py
             "result.show",
             "result.tree_svg",
             "records.record",
