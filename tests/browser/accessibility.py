@@ -3,8 +3,11 @@ sideways scroll (the page fits the window's width, WCAG 1.4.10 reflow at 390 px)
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
 
 AXE = Axe()
 # The rules of WCAG 2.0, 2.1 and 2.2 at levels A and AA (axe-core's tags), and axe's best practices.
@@ -43,3 +46,14 @@ def assert_fits_the_width(page: Page) -> None:
                 .slice(0, 5).map(el => el.tagName.toLowerCase() + (el.className ? '.' + el.className : ''))"""
         )
         raise AssertionError(f"{page.url}: {extra} px of sideways scroll at {page.viewport_size['width']} px: {wide}")
+
+
+@contextmanager
+def page_with_script(browser: Browser, state: dict) -> Iterator[Page]:
+    """A page with JavaScript holding the cookies (the same case) of a test run without it:
+    axe-core is a script."""
+    context = browser.new_context(storage_state=state, viewport={"width": 1280, "height": 900})
+    try:
+        yield context.new_page()
+    finally:
+        context.close()

@@ -12,7 +12,7 @@ from engine.load.answers import parse_answers
 from engine.render.bench_card import STATE_WORDS, bench_card
 from engine.run.session import assess_typed
 
-from .accessibility import assert_accessible
+from .accessibility import assert_accessible, page_with_script
 from .conftest import LiveServer
 
 
@@ -71,12 +71,7 @@ def test_the_bench_card_of_the_detention_hearing_without_javascript(browser: Bro
         cookies = context.storage_state()
     finally:
         context.close()
-    # axe-core is a script: the same case (the same cookie) in a context with JavaScript.
-    checking = browser.new_context(storage_state=cookies, viewport={"width": 1280, "height": 900})
-    try:
-        page = checking.new_page()
+    with page_with_script(browser, cookies) as page:
         page.goto(live_server.url + "/bench-card")
         expect(page.locator("#bench-test")).to_contain_text("not met")
         assert_accessible(page)
-    finally:
-        checking.close()

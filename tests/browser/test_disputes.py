@@ -10,7 +10,7 @@ import re
 
 from playwright.sync_api import Browser, expect
 
-from .accessibility import assert_accessible, assert_fits_the_width
+from .accessibility import assert_accessible, assert_fits_the_width, page_with_script
 from .conftest import LiveServer
 from .test_bench_card import resume_vignette
 
@@ -48,9 +48,7 @@ def test_a_fact_marked_disputed_without_javascript(browser: Browser, live_server
         cookies = context.storage_state()
     finally:
         context.close()
-    checking = browser.new_context(storage_state=cookies, viewport={"width": 1280, "height": 900})
-    try:
-        page = checking.new_page()
+    with page_with_script(browser, cookies) as page:
         for width in (1280, 390):  # the detention test's table and the disputes, on a laptop and a phone
             page.set_viewport_size({"width": width, "height": 900})
             page.goto(live_server.url + "/bench-card")
@@ -64,5 +62,3 @@ def test_a_fact_marked_disputed_without_javascript(browser: Browser, live_server
         page.get_by_role("link", name=f"Change {AGE}").click()
         expect(page.get_by_label("The other side disputes this answer")).to_be_checked()
         assert_accessible(page)
-    finally:
-        checking.close()
