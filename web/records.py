@@ -41,7 +41,6 @@ from engine.load.answers import answer_text, answer_to_data
 from engine.render.calendar_file import deadlines_ics
 from engine.render.headline import headline
 from engine.render.report import DISCLAIMER, to_data
-from engine.run.deadlines import event_log
 from engine.run.explanation import MeasureOutcome
 from engine.run.session import Assessment
 
@@ -110,7 +109,6 @@ def _record_context(case: Case, pdf: bool = False) -> dict[str, Any]:
             if any(m.kind == kind for m in measures)
         ],
         "reasons": [step for step in assessment.trace if step.rule_id in reasons],  # each rule once, in order
-        "events": event_log(kb.questions, case.answers),
         "decision_words": decision_words,
         "app_version": app_version(),
         "printed": dt.datetime.now().replace(second=0, microsecond=0),

@@ -8,6 +8,7 @@ from engine.load.answers import parse_answers
 from engine.load.knowledge_base import KnowledgeBase, ScenarioEntry
 from engine.load.model import Expectation
 from engine.run.ages import DatedAges, act_standings, case_ages
+from engine.run.deadlines import Deadline, Limit
 from engine.run.session import Assessment, acts_below_minimum_age, assess_typed
 
 
@@ -23,12 +24,17 @@ class ScenarioOutcome:
         return not self.mismatches
 
 
+def scenario_state(limit: Deadline | Limit) -> str:
+    """A deadline's state as a scenario writes it: met_late / ended_late when after the due moment."""
+    return limit.state + ("_late" if limit.late else "")
+
+
 def _came_out(assessment: Assessment) -> str:
     lines = []
     for kind in ("require", "prohibit", "recommend", "flag"):
         ids = sorted(f"{m.id} ({m.strength})" for m in assessment.measures_of(kind))
         lines.append(f"  {kind}: {', '.join(ids) or '(none)'}")
-    states = [f"{m.id}: {m.deadline.state}" for m in assessment.measures if m.deadline is not None]
+    states = [f"{m.id}: {scenario_state(m.deadline)}" for m in assessment.measures if m.deadline is not None]
     if states:
         lines.append(f"  deadlines: {', '.join(states)}")
     lines.append(f"  rules applied: {', '.join(step.rule_id for step in assessment.trace) or '(none)'}")
@@ -49,11 +55,13 @@ def _deadline_problems(expect: Expectation, must_not: Expectation, result: Asses
             got = found.get(measure_id)
             if got is None:
                 problems.append(f"expected the {label}deadline of '{measure_id}' to be {state}, but it has none")
-            elif got.state != state:
-                problems.append(f"expected the {label}deadline of '{measure_id}' to be {state}, but it is {got.state}")
+            elif scenario_state(got) != state:
+                problems.append(
+                    f"expected the {label}deadline of '{measure_id}' to be {state}, but it is {scenario_state(got)}"
+                )
         for measure_id, state in unwanted.items():
             got = found.get(measure_id)
-            if got is not None and got.state == state:
+            if got is not None and scenario_state(got) == state:
                 problems.append(f"the {label}deadline of '{measure_id}' must not be {state}, but it is")
     return problems
 

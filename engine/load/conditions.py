@@ -3,7 +3,8 @@
 A condition is a tree of `All`, `AnyOf`, `Not` over `Atom`s (tests on one answer, one derived
 fact or one jurisdiction parameter) and `Const`. Logic is Kleene's three-valued logic: an atom
 on an unanswered question is undetermined (None); "I don't know" is an answer on which every
-comparison is false and `unknown` is true.
+comparison is false and `unknown` is true. `given` is true when a question has an answer other
+than "I don't know" (the date of an event known, whatever it is).
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ class Operand:
 
 @dataclass(frozen=True)
 class Atom:
-    """One test. `kind`: fact | compare | unknown | param | param_compare | elapsed."""
+    """One test. `kind`: fact | compare | unknown | given | param | param_compare | elapsed."""
 
     kind: str
     name: str  # the fact or parameter tested
@@ -98,6 +99,8 @@ class Atom:
             return value is UNKNOWN
         if value is UNKNOWN:
             return False
+        if self.kind == "given":
+            return True
         if self.kind == "fact":
             return value is True
         if self.kind == "elapsed":
@@ -117,6 +120,8 @@ class Atom:
     def text(self) -> str:
         if self.kind == "unknown":
             return _("the answer to '{name}' is \"I don't know\"").format(name=self.name)
+        if self.kind == "given":
+            return _("'{name}' is answered").format(name=self.name)
         if self.kind == "fact":
             return _("'{name}' is true").format(name=self.name)
         if self.kind == "param":
@@ -218,10 +223,10 @@ class ConditionParser:
         return All(tuple(parsed)) if key == "all" else AnyOf(tuple(parsed))
 
     def _atom(self, raw: dict, loc: tuple) -> Condition | None:
-        subject_keys = [k for k in ("fact", "unknown", "param", *ELAPSED_UNITS) if k in raw]
+        subject_keys = [k for k in ("fact", "unknown", "given", "param", *ELAPSED_UNITS) if k in raw]
         ops = [k for k in raw if k in ATOM_OPS]
         extra = [k for k in raw if k not in subject_keys and k not in ops]
-        allowed = ["all", "any", "not", "fact", "unknown", "param", *ELAPSED_UNITS, *ATOM_OPS]
+        allowed = ["all", "any", "not", "fact", "unknown", "given", "param", *ELAPSED_UNITS, *ATOM_OPS]
         for key in extra:
             self._problem(
                 (*loc, key),
@@ -232,7 +237,7 @@ class ConditionParser:
             return None
         if len(subject_keys) != 1:
             self._problem(
-                loc, "a test names exactly one of: fact, unknown, param, hours_since, days_since, months_since"
+                loc, "a test names exactly one of: fact, unknown, given, param, hours_since, days_since, months_since"
             )
             return None
         if len(ops) > 1:
@@ -244,11 +249,11 @@ class ConditionParser:
             self._problem((*loc, subject), f"'{subject}' must name a fact or parameter id")
             return None
         op = ops[0] if ops else None
-        if subject == "unknown":
+        if subject in ("unknown", "given"):
             if op:
-                self._problem(loc, "'unknown' takes no comparison: {unknown: <question id>}")
+                self._problem(loc, f"'{subject}' takes no comparison: {{{subject}: <question id>}}")
                 return None
-            return Atom("unknown", name)
+            return Atom(subject, name)
         if op is None:
             if subject in ELAPSED_UNITS:
                 self._problem(loc, f"'{subject}' needs a comparison, e.g. gt: {{param: ...}}")

@@ -72,6 +72,7 @@ class KnowledgeBase:
     rules: dict[str, Rule] = field(default_factory=dict)
     not_encoded: list[NotEncoded] = field(default_factory=list)
     applies_when: dict[str, Condition] = field(default_factory=dict)  # by not_encoded id: when the point arises
+    ask_when: dict[str, Condition] = field(default_factory=dict)  # by question id: when a follow-up is asked
     scenarios: list[ScenarioEntry] = field(default_factory=list)
     hearings: dict[str, Hearing] = field(default_factory=dict)
     routes: dict[str, Route] = field(default_factory=dict)  # in the order of knowledge/routes.yaml

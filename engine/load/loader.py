@@ -37,7 +37,6 @@ LISTS = (
     ("decision_points.yaml", "decision_points", DecisionPoint, "decision_points"),
     ("parameters.yaml", "parameters", Parameter, "parameters"),
     ("measures.yaml", "measures", Measure, "measures"),
-    ("questions/*.yaml", "questions", Question, "questions"),
 )
 
 
@@ -110,6 +109,18 @@ class _Reader:
     def load_list(self, pattern: str, key: str, model: type, attribute: str) -> None:
         for obj, _, file, line in self.entries(self.files(pattern), key, model):
             self.add(getattr(self.kb, attribute), obj, file, line)
+
+    def load_questions(self) -> None:
+        for question, raw, file, line in self.entries(self.files("questions/*.yaml"), "questions", Question):
+            self.add(self.kb.questions, question, file, line)
+            if question.ask_when is None:
+                continue
+            condition, problems = parse_condition(
+                raw["ask_when"], file, question.id, line_of(raw, ("ask_when",)), "ask_when"
+            )
+            self.problems.extend(problems)
+            if condition is not None:
+                self.kb.ask_when[question.id] = condition
 
     def load_rules(self) -> None:
         for spec, raw, file, line in self.entries(self.files("rules/*.yaml"), "rules", RuleSpec):
@@ -223,6 +234,7 @@ def read_knowledge(root: Path | str | None = None) -> tuple[KnowledgeBase, list[
         return reader.kb, [Problem(str(reader.root), None, None, None, "the knowledge folder does not exist")]
     for pattern, key, model, attribute in LISTS:
         reader.load_list(pattern, key, model, attribute)
+    reader.load_questions()
     reader.load_rules()
     reader.load_judgement()
     reader.load_jurisdictions()

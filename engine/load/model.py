@@ -91,7 +91,9 @@ def is_binding(level: str) -> bool:
 MeasureKind = Literal["require", "recommend", "prohibit", "flag"]
 MEASURE_KINDS: tuple[str, ...] = ("require", "recommend", "prohibit", "flag")
 QuestionType = Literal["yes_no", "choice", "multi_choice", "integer", "date", "datetime"]
-DeadlineState = Literal["met", "open", "exceeded"]
+DeadlineState = Literal["met", "open", "exceeded", "ended"]
+# A state as a scenario states it: "_late" when the event (or the release) came after the due moment.
+ScenarioDeadlineState = Literal["met", "met_late", "open", "exceeded", "ended", "ended_late"]
 MeasureTag = Literal["criminal_process", "prohibited_outcome", "deprivation_of_liberty", "security_listing"]
 
 
@@ -317,11 +319,14 @@ class Duration(Strict):
 
     `from` names one date question or several (the latest answered counts: a detention review
     restarts the clock of the next); `met_by` the answers that say the deadline was met - a date
-    question (met on that date) or a yes/no question (yes: met on a date not given).
+    question (met on that date) or a yes/no question (yes: met on a date not given); `ended_by`
+    the date questions that stop the clock before it is met (the child's release ends the
+    detention limits).
     """
 
     from_: str | list[str] = Field(alias="from")
     met_by: list[str] = Field(default_factory=list)
+    ended_by: list[str] = Field(default_factory=list)
     hours: dict[str, str] | None = None
     days: dict[str, str] | None = None
     months: dict[str, str] | None = None
@@ -393,6 +398,9 @@ class Question(Strict):
     unit: str | None = None
     allow_unknown: bool = False
     past: bool = False
+    # A follow-up (the date of an event already answered yes): asked only while this condition
+    # holds and a rule in scope needs it (engine.run.evaluator.Relevance).
+    ask_when: Any = None
 
     @model_validator(mode="after")
     def _type_fields(self) -> Question:
@@ -492,10 +500,11 @@ class Expectation(Strict):
     # (must_not), by measure id, e.g. {death_penalty: treaty_obligation}.
     strength: dict[str, Strength] = Field(default_factory=dict)
     # The state each deadline is in at the reference date (expect), or must not be in (must_not),
-    # by measure id, e.g. {appearance_before_judge: exceeded}; `international` the same for the
-    # international limit where the profile's differs.
-    deadlines: dict[str, DeadlineState] = Field(default_factory=dict)
-    international_deadlines: dict[str, DeadlineState] = Field(default_factory=dict)
+    # by measure id, e.g. {appearance_before_judge: exceeded}, met_late / ended_late when the event
+    # or the release came after the due moment; `international` the same for the international
+    # limit where the profile's differs.
+    deadlines: dict[str, ScenarioDeadlineState] = Field(default_factory=dict)
+    international_deadlines: dict[str, ScenarioDeadlineState] = Field(default_factory=dict)
     # How each dated act stands (expect only), by the act's date, e.g. {2024-07-01: below_macr}:
     # assessed, other, below_macr (apart: under the minimum age in force for it), adult (apart).
     acts: dict[Day, ActStanding] = Field(default_factory=dict)

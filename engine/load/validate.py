@@ -253,6 +253,12 @@ class _Checker:
             owner = Owner(item.id, where, "applies_when")
             for atom in atoms(kb.applies_when[item.id]) if item.id in kb.applies_when else ():
                 self.atom(owner, atom)
+        for question_id, condition in kb.ask_when.items():
+            owner = Owner(question_id, self.at(question_id), "ask_when")
+            for atom in atoms(condition):
+                self.atom(owner, atom)
+                if atom.name == question_id:
+                    self.add(owner.where, question_id, "ask_when", "a follow-up cannot depend on its own answer")
         clashes = set(self.derived) & set(kb.questions)
         for name in sorted(clashes):
             self.add(
@@ -541,6 +547,17 @@ class _Checker:
                         self.kb.questions,
                         name,
                     )
+            for name in deadline.ended_by:
+                question = self.kb.questions.get(name)
+                if question is None or question.type not in ("date", "datetime"):
+                    self.add(
+                        where,
+                        measure.id,
+                        "deadline.ended_by",
+                        f"'{name}' must be a date or datetime question",
+                        self.kb.questions,
+                        name,
+                    )
             param = self.kb.parameters.get(deadline.param)
             if param is None or param.type != "integer":
                 self.add(
@@ -663,7 +680,7 @@ class _Checker:
             name
             for m in self.kb.measures.values()
             if m.deadline
-            for name in (*m.deadline.counts_from, *m.deadline.met_by)
+            for name in (*m.deadline.counts_from, *m.deadline.met_by, *m.deadline.ended_by)
         }
         for qid in self.kb.questions:
             if qid not in read and qid not in deadline_inputs:

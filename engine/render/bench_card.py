@@ -172,6 +172,8 @@ def atom_label(program: Program, atom: Atom, positive: bool = True) -> str:
     text = question.text
     if atom.kind == "unknown":
         value = _("I don't know")
+    elif atom.kind == "given":
+        value = _("answered")
     elif atom.kind == "fact":
         value = _("yes")
     elif atom.op == "includes" and question.type == "multi_choice":
@@ -349,7 +351,7 @@ def _deadlines(program: Program, assessment: Assessment, in_scope: Callable[[str
         lines.append(
             DeadlineLine(m, kb.questions[start].text, limit, found.state if found is not None else None, words)
         )
-    order = {"exceeded": 0, "open": 1, None: 2, "met": 3}
+    order = {"exceeded": 0, "open": 1, None: 2, "met": 3, "ended": 4}
     lines.sort(
         key=lambda line: (order[line.state], line.measure.deadline.due if line.measure.deadline else dt.datetime.max)
     )

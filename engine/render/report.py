@@ -11,7 +11,7 @@ from engine.load.knowledge_base import KnowledgeBase
 from engine.load.model import INTERNATIONAL_PROFILE
 from engine.render.ages_text import AgesSummary
 from engine.render.texts import Texts
-from engine.run.deadlines import Deadline, deadline_words, event_log, moment_text
+from engine.run.deadlines import Deadline, deadline_words, event_moment, moment_text
 from engine.run.disputed import DisputeAnalysis
 from engine.run.explanation import MeasureOutcome, SourceView
 from engine.run.session import Assessment
@@ -93,6 +93,7 @@ def deadline_data(deadline: Deadline) -> dict[str, Any]:
         "exceeded": deadline.exceeded,
         "met_on": None if deadline.met_on is None else deadline.met_on.isoformat(timespec="minutes"),
         "met_by": deadline.met_question,
+        "ended_on": None if deadline.ended_on is None else deadline.ended_on.isoformat(timespec="minutes"),
         "late_hours": None if deadline.late is None else round(deadline.late.total_seconds() / 3600, 1),
         "hours_left": round(deadline.remaining.total_seconds() / 3600, 1) if deadline.is_open else None,
         "hours_over": round(deadline.overdue.total_seconds() / 3600, 1) if deadline.exceeded else None,
@@ -220,6 +221,10 @@ def to_data(
             for q in assessment.open_questions
         ],
         "answers_no_longer_relevant": assessment.unused_answers,
+        "events": [
+            {"question": e.question_id, "text": texts("questions", e.question_id, "text"), "at": event_moment(e, "T")}
+            for e in assessment.events
+        ],
         "left_to_judgement": [
             {"id": n.id, "title": texts("not_encoded", n.id, "title"), "why": texts("not_encoded", n.id, "why")}
             for n in assessment.not_encoded
@@ -354,11 +359,10 @@ def to_text(assessment: Assessment, kb: KnowledgeBase, lang: str | None = None) 
                 why=_(rule.why),
             )
             out.append(_paragraph(line, "  "))
-    events = event_log(kb.questions, assessment.answers)
-    if events:
+    if assessment.events:
         out += ["", _("EVENTS OF THE CASE")]
-        for e in events:
-            when = e.moment.strftime("%Y-%m-%d %H:%M" if e.has_time else "%Y-%m-%d")
+        for e in assessment.events:
+            when = event_moment(e)
             out.append(_paragraph(f"{when}  {texts('questions', e.question_id, 'text')}", "  "))
     cited = _sources_cited(assessment, kb, texts)
     if cited:

@@ -3,7 +3,10 @@
 A deadline counts from the latest answered date of its `from` questions (a detention review
 restarts the clock of the next one) and is met by its `met_by` answers: a date or date-time
 question answered (met on that date) or a yes/no question answered yes (met, on a date not
-given). A deadline not met is open until it is due and exceeded after. Under a national profile
+given). A deadline not met is open until it is due and exceeded after, unless its clock was
+stopped first: the child released (`ended_by`, the detention limits) before the event that
+meets it, the deadline is "ended" on the release date - never exceeded after the release; if the
+release came after the due moment, by how much is kept (`late`). Under a national profile
 whose limit differs from the international reference value, the international due date and
 state are worked out too.
 """
@@ -18,7 +21,7 @@ from typing import Any
 from engine.i18n import _, ngettext
 from engine.load.model import Duration, Question
 
-STATES = ("met", "open", "exceeded")
+STATES = ("met", "open", "exceeded", "ended")
 
 
 def as_datetime(value: dt.date) -> dt.datetime:
@@ -41,8 +44,8 @@ class Limit:
 
     amount: int
     due: dt.datetime
-    state: str  # met | open | exceeded
-    late: dt.timedelta | None = None  # met after it was due: by how much
+    state: str  # met | open | exceeded | ended
+    late: dt.timedelta | None = None  # met, or ended, after it was due: by how much
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,8 @@ class Deadline:
 
     `start` is what it counts from (the answer to `from_question`); `met_on` when the event that
     meets it happened (None when met on a date not given, or not met); `international` the same
-    limit with the international reference value when the profile's differs.
+    limit with the international reference value when the profile's differs; `ended_on` when
+    its clock was stopped (the child's release), whether or not that ended it.
     """
 
     start: dt.datetime
@@ -66,6 +70,7 @@ class Deadline:
     met_question: str | None = None
     late: dt.timedelta | None = None
     international: Limit | None = None
+    ended_on: dt.datetime | None = None
 
     @property
     def exceeded(self) -> bool:
@@ -82,17 +87,19 @@ class Deadline:
 
     @property
     def overdue(self) -> dt.timedelta:
-        """How far past the due moment it is now (exceeded) or was when met (late)."""
+        """How far past the due moment it is now (exceeded) or was when met or ended (late)."""
         if self.state == "exceeded":
             return self.now - self.due
         return self.late or dt.timedelta(0)
 
 
 def _state(
-    due: dt.datetime, now: dt.datetime, met: bool, met_on: dt.datetime | None
+    due: dt.datetime, now: dt.datetime, met: bool, met_on: dt.datetime | None, ended_on: dt.datetime | None
 ) -> tuple[str, dt.timedelta | None]:
-    if met:
+    if met and (met_on is None or ended_on is None or met_on <= ended_on):
         return "met", (met_on - due if met_on is not None and met_on > due else None)
+    if ended_on is not None:  # the clock stopped before the event: nothing can be exceeded after
+        return "ended", (ended_on - due if ended_on > due else None)
     return ("exceeded" if now > due else "open"), None
 
 
@@ -106,6 +113,12 @@ def _met(spec: Duration, answers: dict[str, Any]) -> tuple[bool, dt.datetime | N
     return said is not None, None, said
 
 
+def _ended(spec: Duration, answers: dict[str, Any]) -> dt.datetime | None:
+    """When the clock was stopped (the earliest `ended_by` date given), if it was."""
+    dates = [as_datetime(answers[q]) for q in spec.ended_by if isinstance(answers.get(q), dt.date)]
+    return min(dates, default=None)
+
+
 def deadline_for(
     spec: Duration, answers: dict[str, Any], amount: Any, international: Any, now: dt.datetime
 ) -> Deadline | None:
@@ -115,14 +128,27 @@ def deadline_for(
         return None
     start, from_question = max(starts)
     met, met_on, met_question = _met(spec, answers)
+    ended_on = _ended(spec, answers)
     due = add_time(start, amount, spec.unit)
-    state, late = _state(due, now, met, met_on)
+    state, late = _state(due, now, met, met_on, ended_on)
     other = None
     if isinstance(international, int) and not isinstance(international, bool) and international != amount:
         other_due = add_time(start, international, spec.unit)
-        other = Limit(international, other_due, *_state(other_due, now, met, met_on))
+        other = Limit(international, other_due, *_state(other_due, now, met, met_on, ended_on))
     return Deadline(
-        start, due, state, from_question, spec.param, spec.unit, amount, now, met_on, met_question, late, other
+        start,
+        due,
+        state,
+        from_question,
+        spec.param,
+        spec.unit,
+        amount,
+        now,
+        met_on,
+        met_question,
+        late,
+        international=other,
+        ended_on=ended_on,
     )
 
 
@@ -148,8 +174,19 @@ def moment_text(moment: dt.datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
-def state_words(deadline: Deadline | Limit, now: dt.datetime, met_on: dt.datetime | None = None) -> str:
-    """The state in plain words: met (on which date), open (due in N, at when) or exceeded (by how much)."""
+def state_words(
+    deadline: Deadline | Limit, now: dt.datetime, met_on: dt.datetime | None = None, ended_on: dt.datetime | None = None
+) -> str:
+    """The state in plain words: met (on which date), open (due in N, at when), exceeded (by how
+    much) or ended (the child released, on which date; how long after the limit if it was)."""
+    if deadline.state == "ended":
+        text = _("ended: the child was released on %(date)s") % {"date": moment_text(ended_on)}
+        if deadline.late:
+            text += ", " + _("%(span)s after the time limit (due %(due)s)") % {
+                "span": span_words(deadline.late),
+                "due": moment_text(deadline.due),
+            }
+        return text
     if deadline.state == "met":
         text = _("met on %(date)s") % {"date": moment_text(met_on)} if met_on is not None else _("met (date not given)")
         if deadline.late:
@@ -168,13 +205,13 @@ def state_words(deadline: Deadline | Limit, now: dt.datetime, met_on: dt.datetim
 
 def deadline_words(deadline: Deadline) -> str:
     """The national (profile's) state, and the international one when it differs."""
-    text = state_words(deadline, deadline.now, deadline.met_on)
+    text = state_words(deadline, deadline.now, deadline.met_on, deadline.ended_on)
     other = deadline.international
     if other is not None:
         text += "; " + _("international limit (%(amount)d %(unit)s): %(state)s") % {
             "amount": other.amount,
             "unit": _(deadline.unit),
-            "state": state_words(other, deadline.now, deadline.met_on),
+            "state": state_words(other, deadline.now, deadline.met_on, deadline.ended_on),
         }
     return text
 
@@ -186,6 +223,11 @@ class Event:
     moment: dt.datetime
     question_id: str
     has_time: bool
+
+
+def event_moment(event: Event, separator: str = " ") -> str:
+    """When an event happened as it was given: a date, or a date and time."""
+    return event.moment.strftime(f"%Y-%m-%d{separator}%H:%M" if event.has_time else "%Y-%m-%d")
 
 
 def event_log(questions: dict[str, Question], answers: dict[str, Any]) -> list[Event]:

@@ -115,6 +115,11 @@ class Relevance:
     undecided nodes: a false conjunct or a true disjunct already decides its parent. Derived
     facts and exceptions are followed into the rules behind them. This is the same as looking
     for the question in the residual condition (answers substituted and simplified).
+
+    A follow-up (a question with `ask_when`, the date of an event) is asked only while its
+    condition holds; it then waits on the rules that read it and on the applied rules whose
+    deadline it dates (`Program.dating_rules`), so "when?" is asked only where a time limit needs
+    it. Its condition reads answers asked before it, so the replay in asking order still works.
     """
 
     def __init__(
@@ -183,19 +188,43 @@ class Relevance:
             if self._counts(rule_id) and question_id in self.rule_questions(rule_id):
                 yield rule_id
 
+    def _follow_up(self, question_id: str) -> list[str]:
+        """The rules a follow-up waits on (none while its condition does not hold)."""
+        if question_id in self.answers:
+            return []
+        rules = list(self._waiting_on(question_id))
+        for rule_id in self.program.dating_rules.get(question_id, ()):
+            in_scope = self.scope is None or rule_id in self.scope
+            if in_scope and self.evaluation.status[rule_id] is True and rule_id not in rules:
+                rules.append(rule_id)
+        condition = self.program.kb.ask_when[question_id]
+        if not rules or holds(self.program, condition, self.answers, self.evaluation.derived, self.now) is not True:
+            return []
+        return rules
+
     def waiting_on(self, question_id: str) -> list[str]:
-        """The undecided rules in scope (program order) the (unanswered) question can still decide."""
+        """The rules in scope (program order) the (unanswered) question can still decide, or dates."""
+        if question_id in self.program.kb.ask_when:
+            return self._follow_up(question_id)
         return list(self._waiting_on(question_id))
 
     def asks(self, question_id: str) -> bool:
-        """Whether the (unanswered) question can still decide some undecided rule."""
+        """Whether the (unanswered) question can still decide some undecided rule (or date a deadline)."""
+        if question_id in self.program.kb.ask_when:
+            return bool(self._follow_up(question_id))
         return next(self._waiting_on(question_id), None) is not None
 
     def waiting(self) -> dict[str, list[str]]:
-        """Each relevant unanswered question with the undecided rules waiting on it."""
+        """Each relevant unanswered question with the rules waiting on it."""
+        follow_ups = self.program.kb.ask_when
         result: dict[str, list[str]] = {}
         for rule in self.program.ordered_rules:
             if self._counts(rule.id):
                 for question_id in sorted(self.rule_questions(rule.id)):
-                    result.setdefault(question_id, []).append(rule.id)
+                    if question_id not in follow_ups:
+                        result.setdefault(question_id, []).append(rule.id)
+        for question_id in follow_ups:
+            rules = self._follow_up(question_id)
+            if rules:
+                result[question_id] = rules
         return result

@@ -154,6 +154,20 @@ class Program:
 
         return rules_mentioning(self)
 
+    @cached_property
+    def dating_rules(self) -> dict[str, list[str]]:
+        """For each question a deadline is met or ended by, the rules concluding that deadline's
+        measure: once one applies, the date of the event is worth asking (a follow-up)."""
+        found: dict[str, list[str]] = {}
+        for rule in self.ordered_rules:
+            for _, measure_id in rule.spec.then.measures():
+                deadline = self.kb.measures[measure_id].deadline if measure_id in self.kb.measures else None
+                for question_id in (*deadline.met_by, *deadline.ended_by) if deadline is not None else ():
+                    rules = found.setdefault(question_id, [])
+                    if rule.id not in rules:
+                        rules.append(rule.id)
+        return found
+
     def parameters_read(self, rule_id: str) -> list[ParameterUse]:
         """The parameters a rule's own condition reads, with national and international values."""
         names: list[str] = []

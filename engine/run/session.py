@@ -32,6 +32,7 @@ from engine.load.life_dates import Act, AgeAssessment
 from engine.load.model import INTERNATIONAL_PROFILE, NotEncoded, Question, reference_datetime
 from engine.run.ages import AgeAtAct, DatedAges, below_minimum_age, case_ages
 from engine.run.compiler import PathwayEngine, compile_engine_class
+from engine.run.deadlines import Event, event_log
 from engine.run.disputed import DisputeAnalysis, Variant, analyse, combinations
 from engine.run.evaluator import Evaluation, Relevance, holds
 from engine.run.explanation import MeasureOutcome, TraceStep, measure_outcomes, trace_steps
@@ -199,6 +200,12 @@ class Assessment:
     @property
     def complete(self) -> bool:
         return not self.open_questions
+
+    @cached_property
+    def events(self) -> list[Event]:
+        """The case's dated events (arrest, first appearance, charge, detention, reviews, release,
+        final decision...) in the order they happened."""
+        return event_log(self.program.kb.questions, self.answers)
 
     @property
     def next_question(self) -> NextQuestion | None:

@@ -52,11 +52,16 @@ def test_a_later_more_favourable_law_applies_to_an_earlier_act(kb):
     later = assess(
         kb, {"age_at_conduct": 13}, "ruritania", dt.datetime(2026, 9, 1, 12), hearing="charging_and_diversion"
     )
-    assert [(law.parameter, law.value, law.reason) for law in later.law] == [("macr", 14, "no_conduct_date")]
+    assert [(law.parameter, law.value, law.reason) for law in later.law] == [
+        ("macr", 14, "no_conduct_date"),
+        ("max_hours_before_judge", 48, "procedural"),
+    ]
     before = law_in_force(kb, "ruritania", dt.datetime(2026, 9, 1, 12), dt.date(2026, 3, 10))
-    assert [(law.value, law.reason) for law in before] == [(14, "later_favourable")]
+    assert [(law.value, law.reason) for law in before] == [(14, "later_favourable"), (48, "procedural")]
     same = law_in_force(kb, "ruritania", dt.datetime(2026, 4, 15, 12), dt.date(2026, 3, 10))
-    assert [(law.value, law.reason) for law in same] == [(12, "at_conduct")]
+    assert [(law.value, law.reason) for law in same] == [(12, "at_conduct"), (48, "procedural")]
+    custody_in_2025 = law_in_force(kb, "ruritania", dt.datetime(2025, 10, 20, 12), dt.date(2025, 10, 17))
+    assert [(law.value, law.reason) for law in custody_in_2025] == [(12, "at_conduct"), (72, "procedural")]
 
 
 def test_pathway_assess_with_a_profile_file_applies_the_law_at_the_time_of_the_act(tmp_path):
@@ -68,7 +73,8 @@ def test_pathway_assess_with_a_profile_file_applies_the_law_at_the_time_of_the_a
     data = json.loads(out.output)
     assert data["jurisdiction"] == "lowland_2026"
     assert data["profile"]["supplied_by_user"] is True and data["profile"]["name"].startswith("A country that lowers")
-    assert [(law["value"], law["reason"]) for law in data["law_applied"]] == [(12, "at_conduct")]  # not the later 10
+    # not the later 10; the custody limit inherited from Ruritania is procedure (the law on the decision date)
+    assert [(law["value"], law["reason"]) for law in data["law_applied"]] == [(48, "procedural"), (12, "at_conduct")]
     assert "R-MACR-01" in {step["rule"] for step in data["trace"]}
     text = CliRunner().invoke(main, ["assess", str(case), "--profile", str(profile)])
     assert "Jurisdiction: A country that lowers its minimum age (fictional) (lowland_2026)" in text.output

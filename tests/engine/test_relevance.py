@@ -6,7 +6,7 @@ import datetime as dt
 import random
 
 from engine.load.conditions import UNKNOWN
-from engine.run.evaluator import Relevance, evaluate_case
+from engine.run.evaluator import Relevance, evaluate_case, holds
 from engine.run.session import asked_question, assess_typed, dated_program, pending_questions
 from tests.case_generation import random_walk_case
 
@@ -122,4 +122,14 @@ def test_one_question_is_asked_exactly_as_the_interview_would_ask_it(kb):
                         for rule in program.ordered_rules
                         if evaluation.status[rule.id] is None
                     )
+                    if (
+                        question_id in kb.ask_when
+                    ):  # a follow-up: also the deadlines it dates, and only when its condition holds
+                        dates = any(
+                            rule.id in program.dating_rules.get(question_id, ())
+                            for rule in program.ordered_rules
+                            if evaluation.status[rule.id] is True
+                        )
+                        condition = holds(program, kb.ask_when[question_id], answers, evaluation.derived, NOW)
+                        every_rule = (every_rule or dates) and condition is True
                     assert relevance.asks(question_id) == every_rule == (question_id in pending)

@@ -234,17 +234,18 @@ class LimitOut(_Model):
 class InternationalLimitOut(_Model):
     limit: LimitOut
     due: str
-    state: Literal["met", "open", "exceeded"]
+    state: Literal["met", "open", "exceeded", "ended"]
 
 
 class DeadlineOut(_Model):
     from_question: str
     start: str
     due: str
-    state: Literal["met", "open", "exceeded"]
+    state: Literal["met", "open", "exceeded", "ended"]
     exceeded: bool
     met_on: str | None = None
     met_by: str | None = None
+    ended_on: str | None = None
     late_hours: float | None = None
     hours_left: float | None = None
     hours_over: float | None = None
@@ -369,6 +370,12 @@ class ProfileUsedOut(_Model):
     )
 
 
+class EventOut(_Model):
+    question: str = Field(description="The date or date-and-time question whose answer dates the event.")
+    text: str
+    at: str = Field(description="When it happened: YYYY-MM-DD, or YYYY-MM-DDTHH:MM when a time was given.")
+
+
 class AssessmentOut(_Model):
     """The explained recommendation: measures with their rules and sources, the trace, what is still open."""
 
@@ -397,6 +404,9 @@ class AssessmentOut(_Model):
     national_vs_international: list[GapOut]
     open_questions: list[OpenQuestionOut]
     answers_no_longer_relevant: list[str]
+    events: list[EventOut] = Field(
+        default_factory=list, description="The case's dated events, in the order they happened (not the order entered)."
+    )
     left_to_judgement: list[JudgementOut]
     in_english: list[str] = Field(
         description='The knowledge texts given in English for want of a current translation ("kind:id.field").'
