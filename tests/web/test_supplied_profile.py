@@ -48,8 +48,8 @@ def test_the_api_assesses_under_an_inline_profile_and_says_it_was_supplied(real_
         "fictional": True,
         "supplied_by_user": True,
     }
-    # the law at the time of the act (12), not the later, less favourable 10
-    assert [(law["value"], law["reason"]) for law in data["law_applied"]] == [(12, "at_conduct")]
+    # the law at the time of the act (12), not the later, less favourable 10 (and Ruritania's custody limit, procedure)
+    assert [(law["value"], law["reason"]) for law in data["law_applied"]] == [(48, "procedural"), (12, "at_conduct")]
     shipped = client.post("/api/v1/assess", json={**CASE, "jurisdiction": "ruritania"}).get_json()
     assert shipped["profile"]["supplied_by_user"] is False
     following = client.post("/api/v1/next-question", json={**CASE, "profile": LOWERED})
