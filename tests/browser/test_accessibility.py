@@ -55,6 +55,29 @@ def rejected_start(page: Page) -> None:
     expect(page.locator(".error-summary")).to_be_visible()
 
 
+def rejected_start_dates(page: Page) -> None:
+    page.get_by_text("Dates of the case (optional)").click()
+    page.locator("#date_of_birth").fill("2010-01-01")
+    page.locator("#act_1_date").fill("2009-06-01")  # before the birth
+    page.locator("#act_1_category").select_option("travel")
+    page.locator("#act_2_date").fill("2026-01-01")  # no category
+    page.get_by_role("button", name="Start now").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+
+
+def dated_result(page: Page) -> None:
+    """The dates of the case given (acts at 13, 15 and 18 under a minimum age of 14), then its result."""
+    page.locator("#date_of_birth").fill("2005-05-10")
+    for slot, (day, category) in enumerate(
+        [("2018-07-01", "expression"), ("2020-07-01", "travel"), ("2023-07-01", "association")], start=1
+    ):
+        page.locator(f"#act_{slot}_date").fill(day)
+        page.locator(f"#act_{slot}_category").select_option(category)
+    page.get_by_role("button", name="Save the dates").click()
+    page.goto(page.url.split("/check")[0] + "/result")
+    expect(page.locator("section.ages")).to_be_visible()
+
+
 def what_if_comparison(page: Page) -> None:
     radios = page.locator("input[name=answer][type=radio]")
     if radios.count():
@@ -94,6 +117,7 @@ def visits(steps: dict[str, int], v8: int) -> list[Visit]:
     return [
         Visit("start", "/"),
         Visit("start, rejected", "/", rejected_start),
+        Visit("start, rejected dates", "/", rejected_start_dates),
         Visit("resume from a file", "/resume"),
         *(Visit(f"question: {kind}", f"/step/{n}") for kind, n in sorted(steps.items())),
         Visit("question, rejected answer", f"/step/{steps['integer']}", rejected_answer),
@@ -117,6 +141,10 @@ def visits(steps: dict[str, int], v8: int) -> list[Visit]:
         Visit("coverage", "/policy/coverage"),
         Visit("gaps, the profiles", "/policy/gaps"),
         Visit("gaps of a profile", "/policy/gaps/ruritania"),
+        Visit("dates of the case", "/dates"),
+        # last: it gives the loaded case dates (the pages above see V8 as it is)
+        Visit("result with the ages at the acts", "/dates", dated_result),
+        Visit("check your answers, with dates", "/check"),
         Visit("page not found", "/no-such-page"),
     ]
 

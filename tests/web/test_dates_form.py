@@ -13,6 +13,7 @@ from flask import Flask
 from web import create_app
 
 from .conftest import User, browser_client, text_of
+from .test_record_documents import pdf_text
 
 START = {"jurisdiction": "baseline", "reference_date": "2026-11-02", "reference_time": "12:00"}
 DATED = {
@@ -169,3 +170,39 @@ def test_a_refused_change_of_dates_keeps_what_was_typed_and_the_case_its_dates(u
     html = text_of(user.rejected_shown(posted, "/dates"))
     assert 'href="#date_of_birth"' in html and 'value="2030-01-01"' in html
     assert saved_case(user)["date_of_birth"] == "2008-05-10"
+
+
+BELOW_AND_ADULT = {  # acts at 13 (below the minimum age of 14), 15 and 18
+    **START,
+    "date_of_birth": "2008-05-10",
+    "act_1_date": "2021-07-01",
+    "act_1_category": "expression",
+    "act_2_date": "2023-07-01",
+    "act_2_category": "travel",
+    "act_3_date": "2026-07-01",
+    "act_3_category": "association",
+}
+
+
+def test_the_decision_record_lists_each_act_its_age_and_the_acts_apart_in_html_pdf_and_json(user):
+    assert start(user, BELOW_AND_ADULT).status_code == 302
+    html = user.page("/record")
+    section = html[html.index('<section class="ages"') : html.index("</section>", html.index('<section class="ages"'))]
+    rows = re.findall(r'data-act-standing="(\w+)">\s*<td>([\d-]+)</td>.*?<td>(\d+)</td>', section, re.S)
+    assert rows == [("assessed", "2023-07-01", "15"), ("below_macr", "2021-07-01", "13"), ("adult", "2026-07-01", "18")]
+    assert "Listed apart: below the minimum age of criminal responsibility" in section
+    assert "no criminal proceedings for this act (CRC art 40(3)(a); GC24 paras 20-22)" in section
+    assert "advice, not a legal bar" in section  # the baseline's 14 is the Committee's recommendation
+    assert "Listed apart: committed at 18 or over" in section
+    pdf = user.client.get("/record/pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    text = " ".join(pdf_text(pdf.data).split())
+    assert "Ages at the acts" in text and "Listed apart: below the minimum age of criminal responsibility" in text
+    record = yaml.safe_load(user.client.get("/record/download").data)
+    acts = record["result"]["ages"]["acts"]
+    assert [(a["date"], a["standing"], a["macr"]) for a in acts] == [
+        ("2021-07-01", "below_macr", 14),
+        ("2023-07-01", "assessed", None),
+        ("2026-07-01", "adult", None),
+    ]
+    assert record["case"]["date_of_birth"] == "2008-05-10"  # the record's case file keeps the dates
