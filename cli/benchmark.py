@@ -48,7 +48,7 @@ from typing import Any
 
 from engine.analysis.generate import NOW, random_full_case, random_walk_case
 from engine.cases.case_file import case_data
-from engine.load.conditions import Atom, transform
+from engine.load.conditions import UNKNOWN, Atom, transform
 from engine.load.knowledge_base import KnowledgeBase, Rule
 from engine.load.loader import DEFAULT_KNOWLEDGE
 from engine.load.model import INTERNATIONAL_PROFILE
@@ -239,6 +239,7 @@ def _interview_figures(kb: KnowledgeBase, walks: list[tuple[str, dict]]) -> dict
     return {
         "walks": len(walks),
         "walks with events": sum(any(kb.questions[q].type in ("date", "datetime") for q in a) for _, a in walks),
+        "walks with a dated follow-up": sum(any(q in kb.ask_when for q in a) for _, a in walks),
         "steps": {
             "every step (the last included)": _summary(every),
             "steps with a next question (compiled evaluator)": _summary(before_last),
@@ -517,10 +518,14 @@ def run_benchmark(
     full = [random_full_case(kb, rng) for _ in range(cases)]
     profiles = sorted(kb.jurisdictions)
     walks = [(profiles[n % len(profiles)], {}) for n in range(max(2, cases // 10))]
-    # every tenth walk (and the second) is a child's arrest, so that cases with events (dated
-    # answers, deadlines with states) are timed at every scale
+    # every tenth walk (and the second) is a child's arrest, every other one of them resumed after
+    # the child's release (the detention begun 45 days ago), so that cases with events - dated
+    # answers, their follow-ups (first appearance, charge, final decision, release) and deadlines
+    # met, open, exceeded or ended - are timed at every scale
     arrest = {"age_at_conduct": 16, "first_contact": "arrested"}
-    walks = [(j, random_walk_case(kb, rng, j, arrest if n % 10 == 1 else None)) for n, (j, _) in enumerate(walks)]
+    released = {**arrest, "currently_detained": False, "detention_start_date": (NOW - dt.timedelta(days=45)).date()}
+    starts = {1: arrest, 11: released}
+    walks = [(j, random_walk_case(kb, rng, j, starts.get(n % 20))) for n, (j, _) in enumerate(walks)]
     pool = full[:2000]  # the batches' cases: these answers, each line with a header of its own
     figures: dict[str, Any] = {
         "knowledge_version": kb.version,
@@ -535,6 +540,11 @@ def run_benchmark(
     }
     sizes = sorted({max(2, round(size * scale)) for size in BATCH_SIZES})
     figures["batch"] = _batch_figures(kb, sizes, pool, rng, workers)
+    figures["batch_pool"] = {  # the batches' case files: how many carry events (dated answers, follow-ups)
+        "cases": len(pool),
+        "with events": sum(any(kb.questions[q].type in ("date", "datetime") for q in a) for a in pool),
+        "with a dated follow-up": sum(any(q in kb.ask_when and a[q] is not UNKNOWN for q in a) for a in pool),
+    }
     for jurisdiction_, answers in walks[:2]:  # warm: engines are built on first use (once per thread and profile)
         interview_step(kb, answers, jurisdiction_, NOW)
     figures["interview"] = _interview_figures(kb, walks)
@@ -569,7 +579,9 @@ def format_figures(figures: dict) -> str:
         f"{figures['cpu_count']} CPU(s), Python {figures['python']}; --cases {figures['cases']}; "
         f"load average {figures['load_average_at_start']:.2f} at the start, {figures['load_average_at_end']:.2f} at the end",
         "",
-        "1. Batch as a user runs it: `pathway batch FILE.jsonl --out results.jsonl`, a subprocess (varied headers)",
+        "1. Batch as a user runs it: `pathway batch FILE.jsonl --out results.jsonl`, a subprocess (varied headers); "
+        f"{figures['batch_pool']['with events']} of the {figures['batch_pool']['cases']} case files used carry events, "
+        f"{figures['batch_pool']['with a dated follow-up']} a dated follow-up (first appearance, charge, decision, release)",
         f"{'':58} {'wall s':>9} {'cases/s':>9} {'in batch':>9} {'start-up s':>10}",
     ]
     for name, v in figures["batch"].items():
@@ -577,7 +589,12 @@ def format_figures(figures: dict) -> str:
         start = f"{v['start_up_s']:10.2f}" if v["start_up_s"] is not None else f"{'-':>10}"
         lines.append(f"{name:58} {v['seconds']:9.2f} {v['cases_per_s']:9.0f} {inside} {start}")
     interview = figures["interview"]
-    lines += ["", f"2. Interview steps: engine.run.session.interview_step, {interview['walks']} generated walks", head]
+    lines += [
+        "",
+        f"2. Interview steps: engine.run.session.interview_step, {interview['walks']} generated walks "
+        f"({interview['walks with events']} with events, {interview['walks with a dated follow-up']} with a dated follow-up)",
+        head,
+    ]
     lines += [_row(name, v) for name, v in interview["steps"].items()]
     pages = figures["pages"]
     lines += [

@@ -104,7 +104,7 @@ def value_classes(program: Program, question_id: str, now: dt.datetime) -> list[
         atom
         for condition in program.effective.values()
         for atom in atoms(condition)
-        if atom.name == question_id and atom.kind in ("fact", "compare", "unknown", "elapsed")
+        if atom.name == question_id and atom.kind in ("fact", "compare", "unknown", "given", "elapsed")
     }
     ordered = sorted(tests, key=repr)
     values = candidate_values(program.kb, question)
