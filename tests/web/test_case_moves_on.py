@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 
 import pytest
 import yaml
@@ -241,3 +242,50 @@ def test_the_result_and_the_record_say_which_rules_in_force_for_a_period_applied
         ("R-LAW-02", False, "repealed"),
         ("R-LAW-03", True, "procedural"),
     ]
+
+
+RELEASED = {
+    **CASE,
+    "reference_date": "2026-09-15",
+    "hearing": "detention_hearing",
+    "answers": {
+        **CASE["answers"],
+        "brought_before_judge": True,
+        "judge_appearance_datetime": "2026-02-28T10:00",
+        "charged_formally": True,
+        "charge_date": "2026-03-20",
+        "currently_detained": False,
+        "detention_end_date": "2026-04-10",
+    },
+}
+
+
+def test_a_case_resumed_after_the_release_shows_the_detention_limits_ended_and_every_event_in_order(real_app):
+    """The result page, the record and the JSON record: the appearance met on its date, the charge
+    met on its date, the six months ended with the release (not exceeded), the events by date."""
+    user, response = resume(real_app, RELEASED, assess_on="saved")
+    assert response.status_code == 302
+    result = user.page("/result")
+    assert 'data-deadline-state="exceeded"' not in result
+    assert 'data-deadline-state="ended"' in result and "the child was released on" in result
+    assert 'data-deadline-state="met"' in result
+    order = [
+        "detention_start_date",
+        "arrest_datetime",
+        "judge_appearance_datetime",
+        "charge_date",
+        "detention_end_date",
+    ]
+    for page in (result.split('id="events"')[1], user.page("/record").split("record-events")[1]):
+        events = page.split("</ol>")[0]
+        assert [events.index(f'data-event="{q}"') for q in order] == sorted(
+            events.index(f'data-event="{q}"') for q in order
+        )
+    record = json.loads(user.client.get("/record/download").data)
+    assert [e["question"] for e in record["result"]["events"]] == order
+    assert [e["at"] for e in record["result"]["events"]][1:3] == ["2026-02-27T19:00", "2026-02-28T10:00"]
+    states = {m["id"]: m["deadline"]["state"] for m in record["result"]["measures"] if m["deadline"]}
+    assert states["final_decision_or_release_within_time_limit"] == "ended"
+    assert states["charge_or_release_within_time_limit"] == "met"
+    calendar = Calendar.from_ical(user.client.get("/record/deadlines.ics").data)
+    assert not list(calendar.walk("VEVENT"))  # nothing open: met and ended limits are not in the calendar
