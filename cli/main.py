@@ -292,6 +292,7 @@ def assess(
             sys.exit(EXIT_BAD_INPUT)
         kb, jurisdiction = with_profile(kb, profile), profile.id
     parsed = _read_case(kb, case, jurisdiction, reference)
+    kb = parsed.knowledge(kb)  # with the profile the case file carries, if any
     if ics_file is not None and (why := _why_not_writable(ics_file)) is not None:
         click.echo(_("The calendar cannot be written to {path}: {why}.").format(path=ics_file, why=why), err=True)
         sys.exit(EXIT_BAD_INPUT)
@@ -349,6 +350,7 @@ def tree(case: Path, svg_file: Path | None, jurisdiction: str | None, knowledge_
     1 when Graphviz is missing or fails (the text tree is printed all the same)."""
     kb = _load(knowledge_dir)
     parsed = _read_case(kb, case, jurisdiction)
+    kb = parsed.knowledge(kb)  # with the profile the case file carries, if any
     if svg_file is not None and (why := _why_not_writable(svg_file)) is not None:
         click.echo(_("The SVG cannot be written to {path}: {why}.").format(path=svg_file, why=why), err=True)
         sys.exit(EXIT_BAD_INPUT)
@@ -384,6 +386,7 @@ def bench_card(case: Path, hearing: str | None, jurisdiction: str | None, knowle
     what is prohibited, the child-friendly procedure and the sources (the web app prints it as a PDF)."""
     kb = _load(knowledge_dir)
     parsed = _read_case(kb, case, jurisdiction)
+    kb = parsed.knowledge(kb)  # with the profile the case file carries, if any
     hearing = hearing or parsed.hearing
     if hearing is not None and hearing not in kb.hearings:
         known = ", ".join(kb.hearings)

@@ -15,7 +15,7 @@ from flask_babel import gettext
 
 from engine.render.bench_card import bench_card
 
-from .case import Case, knowledge, on_engine_thread
+from .case import Case, on_engine_thread
 from .interview import with_case
 from .records import PdfUnavailableError, download, render_pdf
 
@@ -23,7 +23,7 @@ bp = Blueprint("bench_card", __name__, url_prefix="/bench-card")
 
 
 def card_context(case: Case, pdf: bool = False) -> dict[str, Any]:
-    kb = knowledge()
+    kb = case.kb
     here = case.step(weigh_disputes=True)
     assessment = here.assessment
     return {

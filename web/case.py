@@ -18,6 +18,7 @@ import datetime as dt
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any, TypeVar
 
 from flask import current_app, session, url_for
@@ -31,8 +32,10 @@ from engine.cases.case_file import (
     kept_life,
     life_from_data,
 )
+from engine.errors import KnowledgeError
 from engine.load.answers import AnswerValueError, answer_to_data, parse_answer
 from engine.load.knowledge_base import KnowledgeBase
+from engine.load.profiles import profile_from_data, with_profile
 from engine.render.ages_text import AgesSummary, case_ages_summary
 from engine.run.disputed import check_disputes
 from engine.run.session import Assessment, InterviewStep, interview_step
@@ -71,6 +74,18 @@ class Case:
     disputes: dict[str, Any] = field(default_factory=dict)  # disputed answers: question id -> the other side's value
     conduct_date: dt.date | None = None  # from a case file: the substantive law in force then
     life: LifeDates | None = None  # from a case file: the dates its ages were computed from
+    # A profile of the user's own (uploaded, or carried by a case file), as written: it travels
+    # with the case (the cookie, the case file) and is resolved again for each request.
+    profile_data: dict[str, Any] | None = None
+
+    @cached_property
+    def kb(self) -> KnowledgeBase:
+        """The knowledge base of this case: the app's, with the case's own profile if it has one
+        (a copy for this request; `KnowledgeError` if the knowledge no longer accepts the profile)."""
+        base = knowledge()
+        if self.profile_data is None:
+            return base
+        return with_profile(base, profile_from_data(base, self.profile_data, "profile"))
 
     @property
     def note(self) -> str:
@@ -84,7 +99,7 @@ class Case:
     def step(self, number: int | None = None, weigh_disputes: bool = False) -> InterviewStep:
         """The engine's view of this case for one page (and the question at step `number`); with
         `weigh_disputes`, the conclusions compared across the disputed values too (result, bench card)."""
-        kb = knowledge()
+        kb = self.kb
         disputes = self.live_disputes() if weigh_disputes else None
         return on_engine_thread(
             interview_step,
@@ -112,7 +127,7 @@ class Case:
     def ages(self) -> AgesSummary | None:
         """The ages the dates give, in words: each act, its age, how it stands (engine.render.ages_text)."""
         life = self.dates()
-        return None if life is None else case_ages_summary(knowledge(), self.jurisdiction, self.reference, life.ages)
+        return None if life is None else case_ages_summary(self.kb, self.jurisdiction, self.reference, life.ages)
 
 
 def knowledge() -> KnowledgeBase:
@@ -127,9 +142,19 @@ def start_case(
     answers: dict[str, Any] | None = None,
     conduct_date: dt.date | None = None,
     life: LifeDates | None = None,
+    profile_data: dict[str, Any] | None = None,
 ) -> Case:
-    """A new case; with dates, the answers they give (the ages, the category of the assessed act)."""
-    case = Case(jurisdiction, reference, dict(answers or {}), hearing=hearing, conduct_date=conduct_date, life=life)
+    """A new case; with dates, the answers they give (the ages, the category of the assessed act);
+    with `profile_data`, under a profile of the user's own (as written)."""
+    case = Case(
+        jurisdiction,
+        reference,
+        dict(answers or {}),
+        hearing=hearing,
+        conduct_date=conduct_date,
+        life=life,
+        profile_data=profile_data,
+    )
     save_case(case)
     return case
 
@@ -163,8 +188,8 @@ def load_case() -> Case | None:
     if not isinstance(data, dict):
         return None
     kb = knowledge()
-    jurisdiction, reference = data.get("j"), _reference(data.get("r"))
-    if not isinstance(jurisdiction, str) or jurisdiction not in kb.jurisdictions or reference is None:
+    jurisdiction, reference, own = data.get("j"), _reference(data.get("r")), data.get("p")
+    if not isinstance(jurisdiction, str) or reference is None or not isinstance(own, dict | None):
         return None
     note, items, hearing = data.get("n", ""), data.get("a", []), data.get("h")
     case = Case(
@@ -174,7 +199,13 @@ def load_case() -> Case | None:
         record=_record_from(data.get("x"), note if isinstance(note, str) else "", kb),
         conduct_date=_conduct_date(data.get("c")),
         life=life_from_data(data.get("d"), reference, _conduct_date(data.get("c"))),
+        profile_data=own,
     )
+    try:
+        if jurisdiction not in case.kb.jurisdictions:
+            return None
+    except KnowledgeError:  # a profile of the user's own that this knowledge base no longer accepts
+        return None
     for item in items if isinstance(items, list) else []:
         if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str) and item[0] in kb.questions):
             continue
@@ -256,6 +287,7 @@ def save_case(case: Case) -> None:
         **({"q": [[q, answer_to_data(v)] for q, v in case.live_disputes().items()]} if case.disputes else {}),
         **({"c": case.conduct_date.isoformat()} if case.conduct_date else {}),
         **({"d": case.life.data()} if case.life else {}),
+        **({"p": case.profile_data} if case.profile_data is not None else {}),
     }
     record = _record_data(case.record)
     if record:

@@ -69,6 +69,8 @@ class StartForm(DatesFields, FlaskForm):
         validators=[Optional()],
         format="%H:%M",
     )
+    # A profile of the user's own (YAML), used instead of the one chosen; checked in the view.
+    profile_file = FileField(lazy_gettext("A profile file of your own"), validators=[Optional()])
 
     def validate_reference_date(self, field: DateField) -> None:
         if field.data is not None and not EARLIEST_REFERENCE_DATE <= field.data <= LATEST_REFERENCE_DATE:

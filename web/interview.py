@@ -12,7 +12,9 @@ from flask_babel import gettext
 from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response
 
+from engine.errors import KnowledgeError, Problem
 from engine.load.hearings import WHOLE_PATHWAY
+from engine.load.profiles import MAX_PROFILE_BYTES, profile_as_data, read_profile_text
 from engine.run.session import InterviewStep
 
 from .case import (
@@ -88,6 +90,16 @@ def too_large_message(error: CaseTooLargeError) -> str:
     )
 
 
+def profile_too_large(error: CaseTooLargeError) -> str:
+    return gettext(
+        "This profile was not used: with it the case would need %(size)d bytes, and a browser keeps at most "
+        "%(limit)d for it. Shorten the profile (its description and notes), or assess the case with the command "
+        "line (`pathway assess --profile`).",
+        size=error.size,
+        limit=error.limit,
+    )
+
+
 def next_page(case: Case) -> Response:
     """The engine's next question, or the check-your-answers page when none is open."""
     step = case.step()
@@ -115,14 +127,30 @@ def start() -> Any:
         form.jurisdiction.data = current_app.config["DEFAULT_JURISDICTION"]
         form.hearing.data = WHOLE_PATHWAY
         form.reference_date.data, form.reference_time.data = now.date(), now.time()
+    problems: list[Problem] = []
     given = _start_checked(form) if request.method == "POST" and form.is_submitted() else None
     if given is not None:
         hearing = form.hearing.data if form.hearing.data in kb.hearings else None
-        case = start_case(
-            form.jurisdiction.data, form.reference_moment(), hearing, given.answers, given.conduct_date, given.life
-        )
-        return next_page(case)
-    if request.method == "POST" and "csrf_token" not in form.errors:
+        jurisdiction, profile_data = form.jurisdiction.data, None
+        upload = form.profile_file.data
+        name = upload.filename if upload is not None and upload.filename else ""
+        if name:
+            try:  # at most one byte over the limit is read: read_profile_text refuses it with the size
+                profile, written = read_profile_text(kb, upload.read(MAX_PROFILE_BYTES + 1), name)
+                jurisdiction, profile_data = profile.id, profile_as_data(written)
+            except KnowledgeError as err:
+                problems = err.problems
+        if not problems:
+            moment = form.reference_moment()
+            try:
+                case = start_case(
+                    jurisdiction, moment, hearing, given.answers, given.conduct_date, given.life, profile_data
+                )
+            except CaseTooLargeError as err:
+                problems = [Problem(name, None, None, None, profile_too_large(err))]
+            else:
+                return next_page(case)
+    if request.method == "POST" and not problems and "csrf_token" not in form.errors:
         kept = redirect_back(request.form)  # shown by the GET, so Back never lands on a POST
         if kept is not None:
             return kept
@@ -135,6 +163,7 @@ def start() -> Any:
         clear_form=ActionForm(),
         dates_open=dates_given(form),
         acts=act_slots(form),
+        profile_problems=problems,
     ), status
 
 
@@ -206,7 +235,7 @@ def resume_interview() -> Response:
 @with_case
 def step(case: Case, number: int) -> Any:
     """One question per page; the answer is checked by the engine and kept in the session."""
-    kb = knowledge()
+    kb = case.kb
     here = case.step(number)
     if here.asking is None:
         return next_page(case)  # a step this case does not have (any more): go where it stands
@@ -304,7 +333,7 @@ def _tell_what_changed(before: list[str], after: list[str], question_id: str) ->
 @with_case
 def check(case: Case) -> Any:
     """Check your answers, grouped by decision point, with change links."""
-    kb = knowledge()
+    kb = case.kb
     here = case.step()
     assessment = here.assessment
     applying = [q for q in case.answers if q not in assessment.unused_answers]

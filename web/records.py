@@ -91,7 +91,7 @@ def decision_words(decision: str) -> str:
 
 def _record_context(case: Case, pdf: bool = False) -> dict[str, Any]:
     """What the decision record shows (no tree, no detail: the result page has those)."""
-    kb = knowledge()
+    kb = case.kb
     assessment = case.assess()
     measures = advised(assessment)
     reasons = {rule_id for m in measures for rule_id in m.rules}
@@ -201,7 +201,7 @@ def save_note(case: Case) -> Any:
         else:
             flash(gettext("Your reasons were saved and will appear in the decision record."), "success")
             return redirect(url_for("result.show") + "#record")
-    kb = knowledge()
+    kb = case.kb
     return render_template(
         "result/result.html",
         note_form=form,
@@ -214,7 +214,7 @@ def save_note(case: Case) -> Any:
 def record_data(case: Case) -> dict[str, Any]:
     """The downloadable decision record: the case file it holds (under `case`: what is loaded back),
     then for reading: the decisions with the measures' titles, answers, result, versions."""
-    kb = knowledge()
+    kb = case.kb
     assessment = case.assess()
     profile = kb.jurisdictions[case.jurisdiction]
     kept = case.record
@@ -224,7 +224,12 @@ def record_data(case: Case) -> dict[str, Any]:
         "created": dt.datetime.now().isoformat(timespec="minutes"),
         RECORD_CASE_KEY: saved_case(case),
         "reference_date": case.reference.isoformat(timespec="minutes"),
-        "jurisdiction": {"id": profile.id, "name": profile.name, "fictional": profile.fictional},
+        "jurisdiction": {
+            "id": profile.id,
+            "name": profile.name,
+            "fictional": profile.fictional,
+            "supplied_by_user": kb.supplied_profile == profile.id,
+        },
         "versions": {"knowledge_base": kb.version, "app": app_version()},
         "case_reference": kept.case_reference or None,
         "court": kept.court or None,
@@ -269,6 +274,7 @@ def saved_case(case: Case) -> dict[str, Any]:
         case.live_disputes(),
         case.conduct_date,
         kept_life(case.life, case.answers),
+        case.profile_data,
     )
 
 
@@ -404,6 +410,7 @@ def resume() -> Any:
                 disputes=dict(parsed.disputes),
                 conduct_date=parsed.conduct_date,
                 life=parsed.life,
+                profile_data=parsed.profile_data,
             )
             save_case(case)
         except CaseFileError as err:

@@ -26,7 +26,7 @@ from engine.run.explanation import grouped_outcomes
 from engine.run.session import Assessment
 
 from .busy import expensive
-from .case import Case, knowledge, on_engine_thread
+from .case import Case, on_engine_thread
 from .forms import ActionForm, NoteForm
 from .interview import with_case
 from .texts import page_language
@@ -93,7 +93,7 @@ def tree_context(tree: TreeNode, drawn: list[Drawing] | None) -> dict[str, Any]:
 @with_case
 def show(case: Case) -> str:
     """The explained recommendation: summary at the top, the reasons below."""
-    kb = knowledge()
+    kb = case.kb
     here = case.step(weigh_disputes=True)
     return render_template(
         "result/result.html",
@@ -108,7 +108,7 @@ def show(case: Case) -> str:
 @with_case
 def tree_svg(case: Case) -> Response:
     """The decision tree alone, as an SVG file (404 when Graphviz is not installed)."""
-    kb = knowledge()
+    kb = case.kb
     svg = render_svg(build_tree(kb, case.assess(), page_language()))
     if svg is None:
         if dot_installed():

@@ -92,7 +92,10 @@ def replay(
         try:
             for kb in (old, new):
                 parsed = parse_case(kb, raw, str(path), jurisdiction)
-                results.append(assess_typed(kb, parsed.answers, parsed.jurisdiction, parsed.reference).measure_pairs())
+                used = parsed.knowledge(kb)  # with the profile the case file carries, if any
+                results.append(
+                    assess_typed(used, parsed.answers, parsed.jurisdiction, parsed.reference).measure_pairs()
+                )
         except CaseFileError as err:
             changed.append(CaseChange(str(path), [], [], "; ".join(str(p) for p in err.problems)))
             continue

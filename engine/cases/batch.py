@@ -28,7 +28,7 @@ from pydantic_core import to_json
 
 from engine.cases.batch_input import BatchInputError, CaseText, Unit
 from engine.cases.case_file import CaseChecker, ParsedCase, read_case_file
-from engine.errors import CaseFileError
+from engine.errors import CaseFileError, Problem
 from engine.load.knowledge_base import KnowledgeBase
 from engine.run.compiler import compile_engine_class
 from engine.run.law_in_force import law_in_force, out_of_force, overrides_for, rules_in_force
@@ -134,8 +134,22 @@ class Assessor:
 
     def parse(self, case: CaseText):
         if case.text is None:
-            return read_case_file(self.kb, Path(case.path), self.scenarios[0].jurisdiction)
-        return self.checker.check_json(case.text, case.path, case.line)
+            parsed = read_case_file(self.kb, Path(case.path), self.scenarios[0].jurisdiction)
+        else:
+            parsed = self.checker.check_json(case.text, case.path, case.line)
+        if parsed.profile is not None:  # its programs would be built for this one case: not a batch's work
+            raise CaseFileError(
+                [
+                    Problem(
+                        case.path,
+                        case.line,
+                        None,
+                        "profile",
+                        "a case that carries its own profile is assessed on its own (pathway assess), not in a batch",
+                    )
+                ]
+            )
+        return parsed
 
     def _result(self, scenario: LawVariant, parsed) -> dict[str, Any]:
         jurisdiction = scenario.jurisdiction or parsed.jurisdiction

@@ -16,6 +16,11 @@ note: Anything else about the decision.   # the single note of earlier versions
 decisions:                      # per advised measure: followed, departed (with a reason) or not_decided
   - {measure: diversion, kind: recommend, decision: followed, refer: true}
   - {measure: pretrial_detention, kind: prohibit, decision: departed, reason: ...}
+profile:                        # optional: a profile of the user's own, as a profile file writes it
+  id: lowland
+  name: Lowland (fictional)
+  extends: ruritania
+  values: {macr: 13}
 ```
 
 A decision record downloaded from the web app (JSON) is read as its `case` part, so a record can
@@ -42,7 +47,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError, field_validator
 
 from engine.cases.case_schema import case_json_validator
-from engine.errors import CaseFileError, Problem
+from engine.errors import CaseFileError, KnowledgeError, Problem
 from engine.load.answers import NOT_CANONICAL, answer_to_data, canonical_answer, parse_answers
 from engine.load.entries import validate_entry
 from engine.load.knowledge_base import KnowledgeBase
@@ -51,9 +56,11 @@ from engine.load.model import (
     EARLIEST_REFERENCE_DATE,
     INTERNATIONAL_PROFILE,
     LATEST_REFERENCE_DATE,
+    Jurisdiction,
     Strict,
     reference_datetime,
 )
+from engine.load.profiles import profile_as_data, profile_from_data, with_profile
 from engine.load.yaml_source import line_of, parse_yaml_text
 from engine.run.ages import DatedAges, case_ages
 from engine.run.disputed import check_disputes
@@ -193,6 +200,9 @@ class CaseFile(Strict):
     decision_date: dt.date | None = None
     note: str | None = None
     decisions: list[DecisionEntry] = Field(default_factory=list)
+    # A jurisdiction profile of the user's own, carried with the case (engine.load.profiles): the
+    # case is assessed under it; checked like the shipped profiles when the file is read.
+    profile: dict[str, Any] | None = None
 
     @field_validator("reference_date", mode="before")
     @classmethod
@@ -245,6 +255,12 @@ class ParsedCase:
     disputes: dict[str, Any] = field(default_factory=dict)  # question id -> the other side's typed value
     conduct_date: dt.date | None = None
     life: LifeDates | None = None  # the dates the ages were computed from (none: whole-year ages as given)
+    profile: Jurisdiction | None = None  # the profile the file carries, resolved (None: a shipped one)
+    profile_data: dict[str, Any] | None = None  # that profile as written, to save it again with the case
+
+    def knowledge(self, kb: KnowledgeBase) -> KnowledgeBase:
+        """The knowledge base to assess this case with: with the profile it carries, if any."""
+        return kb if self.profile is None else with_profile(kb, self.profile)
 
 
 LIFE_FIELDS = frozenset({"date_of_birth", "age_assessment", "acts"})
@@ -400,8 +416,9 @@ def _check_case_file(
     case, problems = validate_entry(CaseFile, data, name)
     if case is None:
         raise CaseFileError(problems)
-    chosen = jurisdiction or case.jurisdiction or INTERNATIONAL_PROFILE
-    if chosen not in kb.jurisdictions:
+    profile = _carried_profile(kb, data, name) if case.profile is not None and jurisdiction is None else None
+    chosen = jurisdiction or (profile.id if profile is not None else case.jurisdiction) or INTERNATIONAL_PROFILE
+    if chosen not in kb.jurisdictions and profile is None:
         known = ", ".join(sorted(kb.jurisdictions))
         raise CaseFileError(
             [
@@ -457,8 +474,29 @@ def _check_case_file(
         typed = {**typed, **life.ages.answers}
         conduct = life.ages.conduct_date
     return ParsedCase(
-        chosen, reference, typed, case.knowledge_version, case.hearing, record, saved, disputes, conduct, life
+        chosen,
+        reference,
+        typed,
+        case.knowledge_version,
+        case.hearing,
+        record,
+        saved,
+        disputes,
+        conduct,
+        life,
+        profile,
+        None if profile is None else profile_as_data(data["profile"]),
     )
+
+
+def _carried_profile(kb: KnowledgeBase, data: Any, name: str) -> Jurisdiction:
+    """The profile a case file carries, checked like a profile file (its problems under `profile.`)."""
+    try:
+        return profile_from_data(kb, data["profile"], name)
+    except KnowledgeError as err:
+        raise CaseFileError(
+            [replace(p, entry=None, field="profile" + (f".{p.field}" if p.field else "")) for p in err.problems]
+        ) from None
 
 
 def _decision_record(kb: KnowledgeBase, case: CaseFile, data: Any, name: str) -> tuple[DecisionRecord, list[Problem]]:
@@ -603,10 +641,12 @@ def case_data(
     disputes: dict[str, Any] | None = None,
     conduct_date: dt.date | None = None,
     life: LifeDates | None = None,
+    profile: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """A case as plain data, in the form `parse_case` reads back (the decision record's fields and
     the disputed answers only where they hold something). With `life`, its dates are written and
-    what they give (the ages, the category and date of the act) is not: it is computed again."""
+    what they give (the ages, the category and date of the act) is not: it is computed again.
+    With `profile` (a profile of the user's own, as written), the profile travels with the case."""
     if life is not None:
         answers = {key: value for key, value in answers.items() if key not in life.ages.answers}
         conduct_date = None if life.acts else conduct_date
@@ -620,6 +660,7 @@ def case_data(
         **record_data(record or DecisionRecord()),
         "answers": {key: answer_to_data(value) for key, value in answers.items()},
         **({"disputed": {key: answer_to_data(value) for key, value in disputes.items()}} if disputes else {}),
+        **({"profile": profile} if profile is not None else {}),
     }
 
 

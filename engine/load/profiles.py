@@ -12,6 +12,7 @@ applies to a case is decided when it is assessed (engine.run.law_in_force).
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 from typing import Any
 
@@ -128,6 +129,12 @@ def profile_from_data(kb: Any, data: Any, name: str) -> Jurisdiction:
     if problems:
         raise KnowledgeError(problems)
     return resolved
+
+
+def profile_as_data(data: Any) -> dict[str, Any]:
+    """A profile as read (YAML with its lines and dates) as plain JSON data, to travel with a case
+    (the cookie, the case file): dates as YYYY-MM-DD, which `profile_from_data` reads back."""
+    return json.loads(json.dumps(data, default=lambda value: value.isoformat()))
 
 
 def read_profile_text(kb: Any, text: str | bytes, name: str) -> tuple[Jurisdiction, Any]:

@@ -179,3 +179,36 @@ def test_pathway_gaps_compares_the_version_in_force_on_a_date_and_lists_the_date
     assert f"The law in force on {dt.date.today().isoformat()}:" in today
     bad = runner.invoke(main, ["gaps", "ruritania", "--date", "2026-13-01"])
     assert bad.exit_code == 2 and "--date" in bad.output
+
+
+CARRIED = """jurisdiction: lowland_2026
+reference_date: 2026-09-01
+conduct_date: 2026-03-10
+answers:
+  age_at_conduct: 11
+profile:
+  id: lowland_2026
+  name: A country that lowers its minimum age (fictional)
+  extends: ruritania
+  values:
+    macr:
+      - {from: 1990-01-01, value: 12, source: "Penal Code, art 10 (fictional)"}
+      - {from: 2026-06-01, value: 10%s}
+"""
+
+
+def test_a_case_file_that_carries_its_profile_is_assessed_under_it_and_saved_with_it(tmp_path):
+    case = tmp_path / "case.yaml"
+    case.write_text(CARRIED % ', source: "Amendment Act 2026, s 1 (fictional)"', encoding="utf-8")
+    out = CliRunner().invoke(main, ["assess", str(case), "--json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert data["profile"]["supplied_by_user"] is True
+    assert [(law["value"], law["reason"]) for law in data["law_applied"]] == [(12, "at_conduct")]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(CARRIED % "", encoding="utf-8")
+    refused = CliRunner().invoke(main, ["assess", str(bad)])
+    assert refused.exit_code == 2 and f"{bad}:13" in refused.output and "profile.values.macr.1.source" in refused.output
+    batch = CliRunner().invoke(main, ["batch", str(case), "--out", str(tmp_path / "out.jsonl")])
+    line = json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8"))
+    assert batch.exit_code == 2 and "carries its own profile" in " ".join(line["error"])  # a case with errors

@@ -5,12 +5,16 @@ never kept on the server; the result says whose profile it is."""
 
 from __future__ import annotations
 
+import io
+import re
+
 import pytest
+import yaml
 from flask import Flask
 
 from web import create_app
 
-from .conftest import browser_client
+from .conftest import User, browser_client, text_of
 
 LOWERED = {
     "id": "lowland_2026",
@@ -76,3 +80,82 @@ def test_a_bad_inline_profile_is_refused_with_the_field_paths(real_app):
     assert reference.status_code == 422 and reference.get_json()["errors"][0]["field"] == "profile.id"
     shape = client.post("/api/v1/assess", json={**CASE, "profile": ["not", "an", "object"]})
     assert shape.status_code == 422 and shape.get_json()["errors"][0]["field"] == "profile"
+
+
+PROFILE_FILE = yaml.safe_dump(LOWERED, sort_keys=False).replace("'1990-01-01'", "1990-01-01")
+BAD_FILE = """id: bad_profile
+name: Bad
+extends: ruritania
+values:
+  macr:
+    - {from: 1990-01-01, value: 12, source: A}
+    - {from: 2026-06-01, value: 10}
+  no_such_parameter: 3
+"""
+
+
+def start_with_profile(user: User, text: str, **fields: str):
+    return user.client.post(
+        "/",
+        data={
+            "csrf_token": user.token(),
+            "jurisdiction": "baseline",
+            "hearing": "charging_and_diversion",
+            "reference_date": "2026-09-01",
+            "profile_file": (io.BytesIO(text.encode()), "lowland.yaml"),
+            **fields,
+        },
+        content_type="multipart/form-data",
+    )
+
+
+def test_an_uploaded_profile_travels_with_the_case_in_the_cookie_and_the_case_file(real_app):
+    user = User(browser_client(real_app))
+    started = start_with_profile(user, PROFILE_FILE)
+    assert started.status_code == 302, text_of(started)
+    assert "profile supplied by the user" in user.page("/check")
+    answered = user.answer("age_at_conduct", "11")  # the interview runs under the supplied profile
+    assert answered.status_code in (302, 303), text_of(answered)
+    result = user.page("/result")
+    assert "Profile: Lowland 2026 (fictional)" in result
+    assert "profile supplied by the user, not shipped with the tool" in result
+    assert 'data-law="macr"' in result  # the law applied: the dated MACR of the supplied profile
+    assert "profile supplied by the user" in user.page("/record")
+    saved = yaml.safe_load(user.client.get("/case-file").get_data())
+    assert saved["jurisdiction"] == "lowland_2026" and saved["profile"]["extends"] == "ruritania"
+    assert saved["profile"]["values"]["macr"][1] == {
+        "from": "2026-06-01",
+        "value": 10,
+        "source": "Amendment Act 2026, s 1 (fictional)",
+    }
+    record = user.client.get("/record/download").get_json()
+    assert record["jurisdiction"]["supplied_by_user"] is True
+    # resumed in another browser, the case is assessed under the profile it carries
+    other = User(browser_client(real_app))
+    resumed = other.client.post(
+        "/resume",
+        data={
+            "csrf_token": other.token("/resume"),
+            "case_file": (io.BytesIO(yaml.safe_dump(saved).encode()), "case.yaml"),
+            "assess_on": "saved",
+        },
+        content_type="multipart/form-data",
+    )
+    assert resumed.status_code == 302, text_of(resumed)
+    assert "Profile: Lowland 2026 (fictional)" in other.page("/result")
+    assert "Lowland" not in user.client.get("/policy/gaps").get_data(as_text=True)  # nothing kept on the server
+
+
+def test_a_bad_profile_file_is_shown_with_its_lines_and_nothing_chosen_is_lost(real_app):
+    user = User(browser_client(real_app))
+    refused = start_with_profile(user, BAD_FILE, reference_date="2026-08-15")
+    assert refused.status_code == 400
+    page = text_of(refused)
+    assert "The profile file cannot be used" in page
+    assert "lowland.yaml:7" in page and "values.macr.1.source" in page
+    assert "unknown parameter" in page and "no_such_parameter" in page
+    assert 'value="2026-08-15"' in page  # the date typed is kept
+    assert re.search(r'value="charging_and_diversion"\s+checked', page)  # and the decision chosen
+    assert user.client.get("/result").status_code == 302  # no case was started
+    not_yaml = start_with_profile(user, "id: [unclosed")
+    assert not_yaml.status_code == 400 and "lowland.yaml:1" in text_of(not_yaml)
