@@ -204,7 +204,7 @@ def test_a_case_file_that_carries_its_profile_is_assessed_under_it_and_saved_wit
     assert out.exit_code == 0, out.output
     data = json.loads(out.output)
     assert data["profile"]["supplied_by_user"] is True
-    assert [(law["value"], law["reason"]) for law in data["law_applied"]] == [(12, "at_conduct")]
+    assert [(law["value"], law["reason"]) for law in data["law_applied"]] == [(48, "procedural"), (12, "at_conduct")]
     bad = tmp_path / "bad.yaml"
     bad.write_text(CARRIED % "", encoding="utf-8")
     refused = CliRunner().invoke(main, ["assess", str(bad)])
