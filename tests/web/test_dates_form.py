@@ -4,6 +4,7 @@ lost (post/redirect/get); the check page's change link leads to the dates, which
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -206,3 +207,50 @@ def test_the_decision_record_lists_each_act_its_age_and_the_acts_apart_in_html_p
         ("2026-07-01", "adult", None),
     ]
     assert record["case"]["date_of_birth"] == "2008-05-10"  # the record's case file keeps the dates
+
+
+def test_an_assessed_age_range_gives_the_lowest_plausible_age_and_the_result_shows_the_range(user):
+    started = start(
+        user,
+        {
+            **START,
+            "reference_date": "2026-03-10",
+            "age_method": "holistic",
+            "lowest_age": "13",
+            "highest_age": "15",
+            "assessed_on": "2026-02-20",
+            "act_1_date": "2026-01-15",
+            "act_1_category": "association",
+        },
+    )
+    assert started.status_code == 302
+    assert user.asked(started) not in {"age_at_conduct", "age_lowest_plausible", "age_now"}
+    result = user.page("/result")
+    assert "12 to 15 (the lowest counts)" in result
+    assert "Ages computed from the plausible dates of birth, 2010-02-21 to 2013-02-20:" in result
+    assert saved_case(user)["age_assessment"] == {
+        "method": "holistic",
+        "lowest_age": 13,
+        "highest_age": 15,
+        "assessed_on": "2026-02-20",
+    }
+
+
+def test_a_case_with_more_dated_acts_than_the_page_shows_is_changed_in_its_file(user):
+    acts = [{"date": f"2026-0{m}-01", "conduct_category": "association"} for m in range(1, 5)]
+    case = {"jurisdiction": "baseline", "reference_date": "2026-11-02", "date_of_birth": "2008-05-10", "acts": acts}
+    token = user.token("/resume")
+    upload = user.client.post(
+        "/resume",
+        data={
+            "csrf_token": token,
+            "case_file": (io.BytesIO(yaml.safe_dump(case).encode()), "case.yaml"),
+            "assess_on": "saved",
+        },
+        content_type="multipart/form-data",
+    )
+    assert upload.status_code == 302, text_of(upload)
+    moved = user.client.get("/dates")
+    assert moved.status_code == 302 and moved.headers["Location"] == "/check"
+    assert "This case has 4 dated acts; this page shows 3" in user.page("/check")
+    assert len(saved_case(user)["acts"]) == 4  # nothing lost
