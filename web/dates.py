@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext, lazy_gettext
-from pydantic import ValidationError
+from pydantic import ValidationError as RefusedEntry
 from wtforms import DateField, Field, IntegerField, SelectField
-from wtforms.validators import NumberRange, Optional
+from wtforms.validators import NumberRange, Optional, ValidationError
 
 from engine.cases.case_file import LifeDates
 from engine.load.knowledge_base import KnowledgeBase
-from engine.load.life_dates import Act, AgeAssessment
+from engine.load.life_dates import EARLIEST_LIFE_DATE, LATEST_LIFE_DATE, Act, AgeAssessment
 from engine.run.session import dated_case
 
 from .texts import kt_plain
@@ -36,8 +36,20 @@ AGE_METHODS = [  # the values of engine.load.life_dates.AgeMethod (GC24 paras 33
 ASSESSMENT_FIELDS = ("lowest_age", "highest_age", "assessed_on", "born_earliest", "born_latest")
 
 
+def _a_life_date(form: Any, field: DateField) -> None:
+    """A date of a life as case files take it (engine.load.life_dates): from 1900 to 2100."""
+    if field.data is not None and not EARLIEST_LIFE_DATE <= field.data <= LATEST_LIFE_DATE:
+        raise ValidationError(
+            gettext(
+                "Enter a date between %(first)s and %(last)s",
+                first=EARLIEST_LIFE_DATE.isoformat(),
+                last=LATEST_LIFE_DATE.isoformat(),
+            )
+        )
+
+
 def _date(label: Any) -> DateField:
-    return DateField(label, validators=[Optional()], format="%Y-%m-%d")
+    return DateField(label, validators=[Optional(), _a_life_date], format="%Y-%m-%d")
 
 
 def _age(label: Any) -> IntegerField:
@@ -85,13 +97,18 @@ def act_slots(form: Any) -> list[tuple[Field, Field]]:
     return [(form[f"act_{n}_date"], form[f"act_{n}_category"]) for n in range(1, ACT_SLOTS + 1)]
 
 
+DATE_FIELDS = (
+    "date_of_birth",
+    "age_method",
+    *ASSESSMENT_FIELDS,
+    *(f"act_{n}_{part}" for n in range(1, ACT_SLOTS + 1) for part in ("date", "category")),
+    "conduct_date",
+)
+
+
 def dates_given(form: Any) -> bool:
     """Whether any date of the case was filled in (the section opens to show them)."""
-    names = ["date_of_birth", "age_method", "conduct_date", *ASSESSMENT_FIELDS]
-    names += [f"act_{n}_{part}" for n in range(1, ACT_SLOTS + 1) for part in ("date", "category")]
-    return any(form[name].raw_data and form[name].raw_data[0] for name in names) or any(
-        form[name].errors for name in names
-    )
+    return any((form[name].raw_data and form[name].raw_data[0]) or form[name].errors for name in DATE_FIELDS)
 
 
 @dataclass
@@ -117,7 +134,7 @@ def _assessment(form: Any) -> AgeAssessment | bool | None:
         return False
     try:
         return AgeAssessment(method=form.age_method.data, **{f.name: f.data for f in given})
-    except ValidationError as err:
+    except RefusedEntry as err:
         first = err.errors()[0]
         _fail(given[0] if given else form.age_method, str(first.get("ctx", {}).get("error", first["msg"])))
         return False
@@ -127,9 +144,9 @@ def read_dates(form: Any, reference: dt.datetime) -> GivenDates | None:
     """The dates of the form checked by the engine; None when one is refused (its error on its field)."""
     acts, fields = [], []
     for date_field, category in act_slots(form):
-        if date_field.data is None and not category.data:
-            continue
-        if date_field.data is None:  # not given, or not a date (the field says which)
+        if (date_field.data is None and not category.data) or category.errors:
+            continue  # an empty act, or a category not offered (its field says so)
+        if date_field.data is None or date_field.errors:  # not given, or not a date (the field says which)
             if not date_field.errors:
                 _fail(date_field, gettext("Enter the date of this act, or remove its category"))
         elif not category.data:
@@ -143,7 +160,7 @@ def read_dates(form: Any, reference: dt.datetime) -> GivenDates | None:
             gettext("The acts are dated: leave the date of the conduct empty (the assessed act's date is used)"),
         )
     assessment = _assessment(form)
-    if assessment is False or any(form[name].errors for name in form._fields if name != "csrf_token"):
+    if assessment is False or any(form[name].errors for name in DATE_FIELDS):
         return None
     ages, problems = dated_case(form.date_of_birth.data, assessment, acts, form.conduct_date.data, reference)
     for path, message in problems:

@@ -105,6 +105,8 @@ def test_a_conduct_date_alone_is_the_law_in_force_date_and_the_ages_are_asked(us
         ({"act_2_date": ""}, "act_2_date", "Enter the date of this act"),
         ({"conduct_date": "2026-01-01"}, "conduct_date", "The acts are dated: leave the date of the conduct empty"),
         ({"act_1_date": "2026-02-30"}, "act_1_date", "Not a valid date value"),
+        ({"act_1_date": "1850-01-01"}, "act_1_date", "Enter a date between 1900-01-01 and 2100-12-31"),
+        ({"date_of_birth": "1850-01-01"}, "date_of_birth", "Enter a date between 1900-01-01 and 2100-12-31"),
     ],
 )
 def test_a_date_that_cannot_be_is_refused_on_its_field_and_everything_typed_is_kept(user, change, field, words):
@@ -254,3 +256,11 @@ def test_a_case_with_more_dated_acts_than_the_page_shows_is_changed_in_its_file(
     assert moved.status_code == 302 and moved.headers["Location"] == "/check"
     assert "This case has 4 dated acts; this page shows 3" in user.page("/check")
     assert len(saved_case(user)["acts"]) == 4  # nothing lost
+
+
+def test_a_category_the_page_does_not_offer_is_refused_on_its_field(user):
+    shown = user.rejected_shown(start(user, {**DATED, "act_1_category": "support"}), "/")
+    assert shown.status_code == 400
+    html = text_of(shown)
+    assert 'href="#act_1_category"' in html and "Not a valid choice" in html
+    assert 'value="2026-07-01"' in html  # its date kept
