@@ -17,6 +17,7 @@ from tests.conftest import DATED, small_copy_with
 from web import create_app
 
 from .conftest import User, browser_client, text_of
+from .test_record_documents import pdf_text
 
 CASE = {
     "jurisdiction": "baseline",
@@ -236,6 +237,14 @@ def test_the_result_and_the_record_say_which_rules_in_force_for_a_period_applied
         assert "the later law, more favourable to the child, applies" in applied
         repealed = page.split('data-rule-law="R-LAW-02" data-applies="no"')[1].split("</div>")[0]
         assert "in force from 2010-01-01 until 2026-05-31" in repealed and "no longer in force" in repealed
+    record = user.client.get("/record/download").get_json()["result"]
+    assert [(r["rule"], r["applies"]) for r in record["rules_in_force"]] == [
+        ("R-LAW-01", True),
+        ("R-LAW-02", False),
+        ("R-LAW-03", True),
+    ]
+    pdf = " ".join(pdf_text(user.client.get("/record/pdf").get_data()).split())
+    assert "Rule in force for a period: R-LAW-02" in pdf and "until 2026-05-31" in pdf
     api = browser_client(app).post("/api/v1/assess", json=case).get_json()
     assert [(r["rule"], r["applies"], r["reason"]) for r in api["rules_in_force"]] == [
         ("R-LAW-01", True, "later_favourable"),
