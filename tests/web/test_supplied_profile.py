@@ -6,7 +6,9 @@ never kept on the server; the result says whose profile it is."""
 from __future__ import annotations
 
 import io
+import random
 import re
+import string
 
 import pytest
 import yaml
@@ -159,3 +161,14 @@ def test_a_bad_profile_file_is_shown_with_its_lines_and_nothing_chosen_is_lost(r
     assert user.client.get("/result").status_code == 302  # no case was started
     not_yaml = start_with_profile(user, "id: [unclosed")
     assert not_yaml.status_code == 400 and "lowland.yaml:1" in text_of(not_yaml)
+
+
+def test_a_profile_too_large_for_the_case_cookie_is_refused_with_the_sizes(real_app):
+    user = User(browser_client(real_app))
+    rng = random.Random(14)
+    noise = "".join(rng.choice(string.ascii_letters) for _ in range(6000))  # letters at random: no compression
+    refused = start_with_profile(user, PROFILE_FILE + f"description: {noise}\n")
+    assert refused.status_code == 400
+    page = " ".join(text_of(refused).split())
+    assert "This profile was not used: with it the case would need" in page and "at most" in page
+    assert user.client.get("/result").status_code == 302  # no case was started
