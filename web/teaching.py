@@ -237,8 +237,8 @@ def steps_start(source: CaseSource) -> Any:
 @with_source
 def step(source: CaseSource, number: str) -> Any:
     """Step `number` of the case's replay (0: the facts given); one step per page."""
-    kb = knowledge()
     case = source.case
+    kb = case.kb
     assessment = on_engine_thread(assess_typed, kb, case.answers, case.jurisdiction, case.reference, "experta")
     firings = replay(assessment)
     if not NUMBER.match(number) or int(number) > len(firings):
@@ -301,7 +301,7 @@ def what_if_questions(kb: KnowledgeBase, case: Case, assessment: Assessment) -> 
 @with_source
 def what_if(source: CaseSource) -> str:
     """The case's answers, each with a link to try a different answer."""
-    kb = knowledge()
+    kb = source.case.kb
     assessment = source.case.assess()
     used, open_ids = what_if_questions(kb, source.case, assessment)
     return render_template(
@@ -323,8 +323,8 @@ def what_if_question(source: CaseSource, number: int) -> Any:
 
     The question is chosen by its number in the what-if list, never by its id (a URL must not
     tell which questions this case answered)."""
-    kb = knowledge()
     case = source.case
+    kb = case.kb
     before = case.assess()
     used, open_ids = what_if_questions(kb, case, before)
     listed = [*used, *open_ids]
@@ -353,7 +353,9 @@ def what_if_question(source: CaseSource, number: int) -> Any:
             )
         value, problem = read_answer(item, request.form, case.reference)
         if problem is None:
-            trial = Case(case.jurisdiction, case.reference, {**case.answers, question_id: value})
+            trial = Case(
+                case.jurisdiction, case.reference, {**case.answers, question_id: value}, profile_data=case.profile_data
+            )
             after = trial.assess()
             comparison = measure_table(kb, before, after)
             shown = form_value(item, value)
@@ -394,8 +396,8 @@ def what_if_question(source: CaseSource, number: int) -> Any:
 @with_source
 def what_would_change_page(source: CaseSource) -> str:
     """The smallest sets of answer changes (one or two) that change a required, recommended or prohibited measure."""
-    kb = knowledge()
     case = source.case
+    kb = case.kb
     report = on_engine_thread(what_would_change, kb, case.answers, case.jurisdiction, case.reference)
     return render_template(
         "teaching/what_would_change.html",

@@ -67,6 +67,14 @@ def answer_words(question: Question, value: Any) -> str:
     return answer_text(question, value, kb.translations.choice_labels(question, lang))
 
 
+def profile_name(kb: Any, profile_id: str) -> str:
+    """A profile's name in the page's language; a profile supplied by the user, as the user wrote it
+    (the knowledge texts know only the shipped profiles)."""
+    if kb.supplied_profile == profile_id:
+        return kb.jurisdictions[profile_id].name
+    return kt_plain("jurisdictions", profile_id, "name")
+
+
 RULE_ID = re.compile(r"\bR-[A-Z]+-\d{2}\b|\bNE-[a-z]+(?:-[a-z]+)*\b")  # a rule, or a point left to judgement
 
 
@@ -82,5 +90,6 @@ def init_app(app: Any) -> None:
     app.add_template_filter(rule_ids, "rule_ids")
     app.add_template_global(kt, "kt")
     app.add_template_global(kt_plain, "kt_plain")
+    app.add_template_global(profile_name, "profile_name")
     app.add_template_global(answer_words, "answer_text")
     app.add_template_global(page_language, "page_language")

@@ -56,6 +56,9 @@ class Program:
         self.profile: Jurisdiction = kb.jurisdictions[jurisdiction]
         self.overrides = dict(overrides or {})
         self.out_of_force = frozenset(out_of_force)
+        # experta engines on this program by thread, for a program not cached per thread (one of a
+        # profile supplied by the user: engine.run.session.engine_for); they go with the program.
+        self.engines: dict[int, object] = {}
         self.values = {**self.profile.values, **self.overrides}
         self.international = kb.international.values
         self.derived: dict[str, list[str]] = kb.derived_facts()

@@ -135,10 +135,14 @@ def acts_below_minimum_age(
 
 def engine_for(program: Program) -> PathwayEngine:
     """This thread's experta engine for the program: built once, reset for every case. Under a
-    profile supplied by the user it is built for the call and not kept: the server keeps nothing
-    of a case, and a later knowledge base copy could reuse the id this one had."""
+    profile supplied by the user it is kept with the program itself, so with the copy of the
+    knowledge base that lives for one request or command, and goes with it: the server keeps
+    nothing of a case (and a later copy could reuse the id this one had)."""
     if program.kb.supplied_profile is not None:
-        return compile_engine_class(program)()
+        found = program.engines.get(threading.get_ident())
+        if found is None:
+            found = program.engines[threading.get_ident()] = compile_engine_class(program)()
+        return found
     engines = getattr(_local, "engines", None)
     if engines is None:
         engines = _local.engines = {}

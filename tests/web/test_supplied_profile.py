@@ -172,3 +172,13 @@ def test_a_profile_too_large_for_the_case_cookie_is_refused_with_the_sizes(real_
     page = " ".join(text_of(refused).split())
     assert "This profile was not used: with it the case would need" in page and "at most" in page
     assert user.client.get("/result").status_code == 302  # no case was started
+
+
+def test_the_trainer_views_of_a_case_work_under_its_supplied_profile(real_app):
+    user = User(browser_client(real_app))
+    assert start_with_profile(user, PROFILE_FILE).status_code == 302
+    user.answer("age_at_conduct", "11")
+    for path in ("/steps/0", "/what-if", "/what-would-change", "/map?overlay=case", "/bench-card"):
+        page = user.page(path)
+        assert "Lowland 2026 (fictional)" in page, path
+    assert "Lowland 2026 (fictional)" in user.page("/what-if/1")
