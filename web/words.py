@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask_babel import format_timedelta, gettext, ngettext
+from flask_babel import gettext, ngettext
 
 from engine.load.model import Parameter
+from engine.run.deadlines import span_words
 
 
 def parameter_value(parameter: Parameter, value: Any) -> str:
@@ -26,5 +27,7 @@ def parameter_value(parameter: Parameter, value: Any) -> str:
 
 
 def time_span(span: dt.timedelta) -> str:
-    """A length of time as a person reads it ("5 hours", "3 days"), in the page's language."""
-    return format_timedelta(span, threshold=1.0)
+    """A length of time as a person reads it ("5 hours", "1 day 14 hours", "3 days"), in the page's
+    language: the text report's words, so that 38 hours late under a 24-hour limit is not rounded
+    to "2 days"."""
+    return span_words(span)

@@ -54,7 +54,7 @@ def test_the_date_of_the_first_appearance_is_asked_after_the_yes_and_dates_the_l
     page.get_by_role("button", name="See the result", exact=True).click()  # complete: every question answered
     appearance = page.locator("[data-deadline-state]").filter(has_text="late by").first
     expect(appearance).to_contain_text("met")
-    expect(appearance).to_contain_text("on 2026-03-02 09:00, late by")  # 38 hours: the page rounds them to "2 days"
+    expect(appearance).to_contain_text("on 2026-03-02 09:00, late by 1 day 14 hours")  # 38 hours, not "2 days"
     events = page.locator("#events li")
     expect(events.first).to_have_attribute("data-event", "detention_start_date")
     expect(events.nth(1)).to_contain_text("2026-02-27 19:00")
