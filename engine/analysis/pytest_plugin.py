@@ -41,10 +41,14 @@ def _resolved(file: str) -> Path:
 
 
 def pytest_collect_file(parent, file_path: Path):
+    # A knowledge root has its rules and its sources register; a layer laid over another knowledge
+    # base by a test (tests/fixtures/dated) has rules and scenarios only, and its test runs them.
+    root = file_path.parent.parent
     if (
         file_path.suffix == ".yaml"
         and file_path.parent.name == "scenarios"
-        and (file_path.parent.parent / "rules").is_dir()
+        and (root / "rules").is_dir()
+        and (root / "sources.yaml").is_file()
     ):
         return ScenarioFile.from_parent(parent, path=file_path)
     return None
