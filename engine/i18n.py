@@ -96,9 +96,12 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translation(_language.get()).ngettext(singular, plural, n)
 
 
-def format_moment(moment: dt.datetime) -> str:
+def format_moment(moment: dt.date | dt.datetime) -> str:
     """A date and time as this context's language writes them (Babel: the medium date, the short
-    time); English keeps the ISO form the pages, records and case files have always used."""
+    time); English keeps the ISO form the pages, records and case files have always used. A date
+    without a time (a day given as such) is written as a day."""
+    if not isinstance(moment, dt.datetime):
+        return format_day(moment)
     language = _language.get()
     if language == SOURCE_LANGUAGE:
         return format_datetime(moment, ISO_MOMENT, locale=language)

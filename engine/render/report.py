@@ -11,7 +11,7 @@ from engine.load.knowledge_base import KnowledgeBase
 from engine.load.model import INTERNATIONAL_PROFILE
 from engine.render.ages_text import AgesSummary
 from engine.render.texts import Texts
-from engine.run.deadlines import Deadline, deadline_words, event_moment, moment_text
+from engine.run.deadlines import Deadline, deadline_words, event_moment, iso_moment, moment_text
 from engine.run.disputed import DisputeAnalysis
 from engine.run.explanation import MeasureOutcome, SourceView
 from engine.run.session import Assessment
@@ -87,13 +87,13 @@ def deadline_data(deadline: Deadline) -> dict[str, Any]:
     other = deadline.international
     return {
         "from_question": deadline.from_question,
-        "start": deadline.start.isoformat(timespec="minutes"),
+        "start": iso_moment(deadline.start),
         "due": deadline.due.isoformat(timespec="minutes"),
         "state": deadline.state,
         "exceeded": deadline.exceeded,
-        "met_on": None if deadline.met_on is None else deadline.met_on.isoformat(timespec="minutes"),
+        "met_on": None if deadline.met_on is None else iso_moment(deadline.met_on),
         "met_by": deadline.met_question,
-        "ended_on": None if deadline.ended_on is None else deadline.ended_on.isoformat(timespec="minutes"),
+        "ended_on": None if deadline.ended_on is None else iso_moment(deadline.ended_on),
         "late_hours": None if deadline.late is None else round(deadline.late.total_seconds() / 3600, 1),
         "hours_left": round(deadline.remaining.total_seconds() / 3600, 1) if deadline.is_open else None,
         "hours_over": round(deadline.overdue.total_seconds() / 3600, 1) if deadline.exceeded else None,

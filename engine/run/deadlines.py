@@ -24,9 +24,20 @@ from engine.load.model import Duration, Question
 STATES = ("met", "open", "exceeded", "ended")
 
 
-def as_datetime(value: dt.date) -> dt.datetime:
+# A moment as the case gives it: a date and time, or a date alone (a day, no time given). It is
+# kept as given, so that a day is shown as a day ("met on 2026-03-20", not "... 00:00"), and
+# counted from the start of its day.
+Moment = dt.date | dt.datetime
+
+
+def as_datetime(value: Moment) -> dt.datetime:
     """A date answer counts from the start of its day; a date and time as given."""
     return value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time(0, 0))
+
+
+def iso_moment(value: Moment) -> str:
+    """A moment in ISO form as given: YYYY-MM-DDTHH:MM, or YYYY-MM-DD for a day."""
+    return value.isoformat(timespec="minutes") if isinstance(value, dt.datetime) else value.isoformat()
 
 
 def add_time(start: dt.datetime, amount: int, unit: str) -> dt.datetime:
@@ -55,10 +66,11 @@ class Deadline:
     `start` is what it counts from (the answer to `from_question`); `met_on` when the event that
     meets it happened (None when met on a date not given, or not met); `international` the same
     limit with the international reference value when the profile's differs; `ended_on` when
-    its clock was stopped (the child's release), whether or not that ended it.
+    its clock was stopped (the child's release), whether or not that ended it. These three are
+    moments as given (a day stays a day); `due` and `now` are dates and times.
     """
 
-    start: dt.datetime
+    start: Moment
     due: dt.datetime
     state: str
     from_question: str
@@ -66,11 +78,11 @@ class Deadline:
     unit: str
     amount: int
     now: dt.datetime
-    met_on: dt.datetime | None = None
+    met_on: Moment | None = None
     met_question: str | None = None
     late: dt.timedelta | None = None
     international: Limit | None = None
-    ended_on: dt.datetime | None = None
+    ended_on: Moment | None = None
 
     @property
     def exceeded(self) -> bool:
@@ -94,8 +106,10 @@ class Deadline:
 
 
 def _state(
-    due: dt.datetime, now: dt.datetime, met: bool, met_on: dt.datetime | None, ended_on: dt.datetime | None
+    due: dt.datetime, now: dt.datetime, met: bool, met_on: Moment | None, ended_on: Moment | None
 ) -> tuple[str, dt.timedelta | None]:
+    met_on = None if met_on is None else as_datetime(met_on)
+    ended_on = None if ended_on is None else as_datetime(ended_on)
     if met and (met_on is None or ended_on is None or met_on <= ended_on):
         return "met", (met_on - due if met_on is not None and met_on > due else None)
     if ended_on is not None:  # the clock stopped before the event: nothing can be exceeded after
@@ -103,20 +117,20 @@ def _state(
     return ("exceeded" if now > due else "open"), None
 
 
-def _met(spec: Duration, answers: dict[str, Any]) -> tuple[bool, dt.datetime | None, str | None]:
-    """Whether an answer says the event happened, when (if a date was given) and which answer."""
+def _met(spec: Duration, answers: dict[str, Any]) -> tuple[bool, Moment | None, str | None]:
+    """Whether an answer says the event happened, when (as given, if a date was) and which answer."""
     dated = [(as_datetime(answers[q]), q) for q in spec.met_by if isinstance(answers.get(q), dt.date)]
     if dated:
-        when, question = min(dated)
-        return True, when, question
+        question = min(dated)[1]
+        return True, answers[question], question
     said = next((q for q in spec.met_by if answers.get(q) is True), None)
     return said is not None, None, said
 
 
-def _ended(spec: Duration, answers: dict[str, Any]) -> dt.datetime | None:
-    """When the clock was stopped (the earliest `ended_by` date given), if it was."""
-    dates = [as_datetime(answers[q]) for q in spec.ended_by if isinstance(answers.get(q), dt.date)]
-    return min(dates, default=None)
+def _ended(spec: Duration, answers: dict[str, Any]) -> Moment | None:
+    """When the clock was stopped (the earliest `ended_by` date given, as given), if it was."""
+    dates = [answers[q] for q in spec.ended_by if isinstance(answers.get(q), dt.date)]
+    return min(dates, key=as_datetime, default=None)
 
 
 def deadline_for(
@@ -126,14 +140,15 @@ def deadline_for(
     starts = [(as_datetime(answers[q]), q) for q in spec.counts_from if isinstance(answers.get(q), dt.date)]
     if not starts or not isinstance(amount, int) or isinstance(amount, bool):
         return None
-    start, from_question = max(starts)
+    counted_from, from_question = max(starts)
+    start = answers[from_question]
     met, met_on, met_question = _met(spec, answers)
     ended_on = _ended(spec, answers)
-    due = add_time(start, amount, spec.unit)
+    due = add_time(counted_from, amount, spec.unit)
     state, late = _state(due, now, met, met_on, ended_on)
     other = None
     if isinstance(international, int) and not isinstance(international, bool) and international != amount:
-        other_due = add_time(start, international, spec.unit)
+        other_due = add_time(counted_from, international, spec.unit)
         other = Limit(international, other_due, *_state(other_due, now, met, met_on, ended_on))
     return Deadline(
         start,
@@ -170,12 +185,13 @@ def span_words(span: dt.timedelta) -> str:
     return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
 
 
-def moment_text(moment: dt.datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M")
+def moment_text(moment: Moment) -> str:
+    """A moment as given: "2026-03-02 09:00", or "2026-03-20" for a day."""
+    return iso_moment(moment).replace("T", " ")
 
 
 def state_words(
-    deadline: Deadline | Limit, now: dt.datetime, met_on: dt.datetime | None = None, ended_on: dt.datetime | None = None
+    deadline: Deadline | Limit, now: dt.datetime, met_on: Moment | None = None, ended_on: Moment | None = None
 ) -> str:
     """The state in plain words: met (on which date), open (due in N, at when), exceeded (by how
     much) or ended (the child released, on which date; how long after the limit if it was)."""
