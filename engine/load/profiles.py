@@ -19,7 +19,7 @@ from typing import Any
 from engine.errors import KnowledgeError, Problem
 from engine.load.entries import validate_entry
 from engine.load.model import INTERNATIONAL_PROFILE, Jurisdiction, Period
-from engine.load.yaml_source import line_of, parse_yaml_text, read_yaml
+from engine.load.yaml_source import line_of, parse_yaml_text
 
 MAX_PROFILE_BYTES = 256 * 1024
 
@@ -137,21 +137,21 @@ def profile_as_data(data: Any) -> dict[str, Any]:
     return json.loads(json.dumps(data, default=lambda value: value.isoformat()))
 
 
+def _too_large(name: str) -> KnowledgeError:
+    return KnowledgeError(
+        [
+            Problem(
+                name, None, None, None, f"the file is too large (a profile holds at most {MAX_PROFILE_BYTES:,} bytes)"
+            )
+        ]
+    )
+
+
 def read_profile_text(kb: Any, text: str | bytes, name: str) -> tuple[Jurisdiction, Any]:
     """A profile from the text of a file (an upload), with the data it was read from; raise
     `KnowledgeError` with file:line problems."""
     if len(text) > MAX_PROFILE_BYTES:
-        raise KnowledgeError(
-            [
-                Problem(
-                    name,
-                    None,
-                    None,
-                    None,
-                    f"the file is too large (a profile holds at most {MAX_PROFILE_BYTES:,} bytes)",
-                )
-            ]
-        )
+        raise _too_large(name)
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8")
@@ -166,27 +166,15 @@ def read_profile_text(kb: Any, text: str | bytes, name: str) -> tuple[Jurisdicti
 
 
 def read_profile_file(kb: Any, path: Path) -> Jurisdiction:
-    """A profile from a file (`pathway assess --profile FILE`); raise `KnowledgeError` with file:line problems."""
+    """A profile from a file (`pathway assess --profile FILE`), read as an upload is; raise
+    `KnowledgeError` with file:line problems."""
     name = str(path)
     try:
-        if path.stat().st_size > MAX_PROFILE_BYTES:
-            raise KnowledgeError(
-                [
-                    Problem(
-                        name,
-                        None,
-                        None,
-                        None,
-                        f"the file is too large (a profile holds at most {MAX_PROFILE_BYTES:,} bytes)",
-                    )
-                ]
-            )
+        with path.open("rb") as handle:
+            text = handle.read(MAX_PROFILE_BYTES + 1)  # just past the limit: a pipe has no size to check first
     except OSError as err:
         raise KnowledgeError([Problem(name, None, None, None, f"cannot read the file: {err.strerror}")]) from err
-    data, problems = read_yaml(path, name)
-    if problems:
-        raise KnowledgeError(problems)
-    return profile_from_data(kb, data, name)
+    return read_profile_text(kb, text, name)[0]
 
 
 def with_profile(kb: Any, profile: Jurisdiction) -> Any:
