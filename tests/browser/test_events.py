@@ -9,6 +9,8 @@ import datetime as dt
 from playwright.sync_api import Page, expect
 
 from engine import load_knowledge
+from engine.load.answers import parse_answers
+from tests.custody_story import FRIDAY_ARREST
 
 from .conftest import LiveServer
 from .journey import answer_all
@@ -16,17 +18,9 @@ from .journey import answer_all
 KB = load_knowledge()
 # The Friday-evening arrest first seen by a judge on Monday morning (knowledge/scenarios/t_dated_stories.yaml)
 FRIDAY = {
-    "first_contact": "arrested",
-    "arrest_datetime": dt.datetime(2026, 2, 27, 19, 0),
+    **parse_answers(KB.questions, FRIDAY_ARREST, dt.datetime(2026, 3, 2, 9, 0))[0],
     "brought_before_judge": True,
     "judge_appearance_datetime": dt.datetime(2026, 3, 2, 9, 0),
-    "parents_notified": "notified",
-    "legal_assistance": True,
-    "custody_conditions": ["none_of_these"],
-    "age_at_conduct": 16,
-    "age_now": 16,
-    "currently_detained": True,
-    "detention_start_date": dt.date(2026, 2, 27),
     "charged_formally": False,
     # the rest of the police-custody review, as the story has it (released with conditions, no emergency)
     "release_possible": "release_with_conditions",

@@ -15,20 +15,11 @@ from engine.load.model import Duration
 from engine.render.report import to_data, to_text
 from engine.run.deadlines import add_time, deadline_for, event_log
 from engine.run.session import assess
+from tests.custody_story import FRIDAY_ARREST
 
 FRIDAY_EVENING = dt.datetime(2026, 2, 27, 19, 0)
 MONDAY_MORNING = dt.datetime(2026, 3, 2, 9, 0)
-CUSTODY = {
-    "first_contact": "arrested",
-    "arrest_datetime": "2026-02-27T19:00",
-    "parents_notified": "notified",
-    "legal_assistance": True,
-    "custody_conditions": ["none_of_these"],
-    "age_at_conduct": 16,
-    "age_now": 16,
-    "currently_detained": True,
-    "detention_start_date": "2026-02-27",
-}
+CUSTODY = FRIDAY_ARREST
 
 
 def _deadlines(kb, answers, reference, jurisdiction="baseline"):

@@ -14,6 +14,7 @@ from flask import Flask
 from icalendar import Calendar
 
 from tests.conftest import DATED, small_copy_with
+from tests.custody_story import FRIDAY_ARREST
 from web import create_app
 
 from .conftest import User, browser_client, text_of
@@ -24,19 +25,7 @@ CASE = {
     "reference_date": "2026-03-02T09:00",
     "hearing": "police_custody_review",
     "case_reference": "CJ-2026/0142",
-    "answers": {
-        "first_contact": "arrested",
-        "arrest_datetime": "2026-02-27T19:00",
-        "brought_before_judge": False,
-        "parents_notified": "notified",
-        "legal_assistance": True,
-        "custody_conditions": ["none_of_these"],
-        "age_at_conduct": 16,
-        "age_now": 16,
-        "currently_detained": True,
-        "detention_start_date": "2026-02-27",
-        "charged_formally": False,
-    },
+    "answers": {**FRIDAY_ARREST, "brought_before_judge": False, "charged_formally": False},
 }
 
 
