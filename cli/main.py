@@ -297,7 +297,14 @@ def assess(
         click.echo(_("The calendar cannot be written to {path}: {why}.").format(path=ics_file, why=why), err=True)
         sys.exit(EXIT_BAD_INPUT)
     result = assess_typed(
-        kb, parsed.answers, parsed.jurisdiction, parsed.reference, "experta", parsed.hearing, parsed.conduct_date
+        kb,
+        parsed.answers,
+        parsed.jurisdiction,
+        parsed.reference,
+        "experta",
+        parsed.hearing,
+        parsed.conduct_date,
+        parsed.events,
     )
     if ics_file is not None:
         from engine.render.calendar_file import deadlines_ics

@@ -13,6 +13,9 @@ court: Juvenile court of Ruritania City
 decision_maker: Judge A. Example
 decision_date: 2026-03-02
 note: Anything else about the decision.   # the single note of earlier versions
+events:                         # optional: what has happened since (knowledge/events.yaml), any order
+  - {kind: diversion_offered, date: 2026-03-04}
+  - {kind: trial_start, date: 2026-05-01T09:30}
 decisions:                      # per advised measure: followed, departed (with a reason) or not_decided
   - {measure: diversion, kind: recommend, decision: followed, refer: true}
   - {measure: pretrial_detention, kind: prohibit, decision: departed, reason: ...}
@@ -63,6 +66,7 @@ from engine.load.model import (
 from engine.load.profiles import profile_as_data, profile_from_data, with_profile
 from engine.load.yaml_source import line_of, parse_yaml_text
 from engine.run.ages import DatedAges, case_ages
+from engine.run.deadlines import RecordedEvent
 from engine.run.disputed import check_disputes
 from engine.run.session import UnknownHearingError, hearing_for, reference_moment
 from engine.suggestions import suggest
@@ -78,6 +82,7 @@ MAX_CASE_REFERENCE_CHARS = 64
 MAX_NAME_CHARS = 200  # the court, the decision-maker
 MAX_NOTE_CHARS = 1000
 MAX_REASON_CHARS = 500
+MAX_EVENTS = 100  # the events a case records (what has happened since): a case, not a register
 # What marks a decision record (the web app's JSON download): its case file is under RECORD_CASE_KEY.
 RECORD_KEY, RECORD_CASE_KEY = "record", "case"
 RECORD_MARK = "Justice Pathway decision record"
@@ -130,6 +135,45 @@ def record_date(value: Any) -> dt.date:
             f"(given: {value})"
         )
     return value
+
+
+def event_date(value: Any) -> dt.date:
+    """When a recorded event happened: a date YYYY-MM-DD, or a date and time YYYY-MM-DDTHH:MM (to
+    the minute, local time of the case), between the bounds of a reference date."""
+    moment = value
+    if isinstance(value, str):
+        text = value.strip()
+        with contextlib.suppress(ValueError):  # left as text: refused below with what was given
+            moment = dt.datetime.fromisoformat(text) if "T" in text or " " in text else dt.date.fromisoformat(text)
+    if isinstance(moment, dt.datetime):
+        moment = moment.replace(tzinfo=None, second=0, microsecond=0)
+    if not isinstance(moment, dt.date):
+        raise ValueError(f"expected a date YYYY-MM-DD or a date and time YYYY-MM-DDTHH:MM (given: {value!r})")
+    day = moment.date() if isinstance(moment, dt.datetime) else moment
+    if not EARLIEST_REFERENCE_DATE <= day <= LATEST_REFERENCE_DATE:
+        raise ValueError(
+            f"the date must be between {EARLIEST_REFERENCE_DATE} and {LATEST_REFERENCE_DATE} (given: {day})"
+        )
+    return moment
+
+
+class EventEntry(Strict):
+    """One event the case records, as a case file writes it: its kind and when it happened."""
+
+    kind: str
+    date: dt.date  # a date, or a date and time (a datetime)
+
+    @field_validator("date", mode="wrap")
+    @classmethod
+    def _a_moment(cls, value: Any, handler: Any) -> dt.date:
+        return event_date(value)  # pydantic would cut a datetime to its date: read here instead
+
+
+def event_data(event: RecordedEvent) -> dict[str, str]:
+    """A recorded event as a case file writes it (as `EventEntry` reads it back)."""
+    when = event.when
+    text = when.isoformat(timespec="minutes") if isinstance(when, dt.datetime) else when.isoformat()
+    return {"kind": event.kind, "date": text}
 
 
 class DecisionEntry(Strict):
@@ -200,6 +244,7 @@ class CaseFile(Strict):
     decision_date: dt.date | None = None
     note: str | None = None
     decisions: list[DecisionEntry] = Field(default_factory=list)
+    events: list[EventEntry] = Field(default_factory=list, max_length=MAX_EVENTS)
     # A jurisdiction profile of the user's own, carried with the case (engine.load.profiles): the
     # case is assessed under it; checked like the shipped profiles when the file is read.
     profile: dict[str, Any] | None = None
@@ -257,6 +302,7 @@ class ParsedCase:
     life: LifeDates | None = None  # the dates the ages were computed from (none: whole-year ages as given)
     profile: Jurisdiction | None = None  # the profile the file carries, resolved (None: a shipped one)
     profile_data: dict[str, Any] | None = None  # that profile as written, to save it again with the case
+    events: tuple[RecordedEvent, ...] = ()  # what has happened since (in the order the file lists them)
 
     def knowledge(self, kb: KnowledgeBase) -> KnowledgeBase:
         """The knowledge base to assess this case with: with the profile it carries, if any."""
@@ -438,6 +484,8 @@ def _check_case_file(
     reference = moment or reference_moment(case.reference_date)
     typed, errors = parse_answers(kb.questions, case.answers, reference)
     record, problems = _decision_record(kb, case, data, name)
+    events, event_problems = _recorded_events(kb, case, data, name, reference)
+    problems += event_problems
     life, life_problems = _life_dates(case, data, name, reference)
     problems = (
         life_problems
@@ -486,7 +534,44 @@ def _check_case_file(
         life,
         profile,
         None if profile is None else profile_as_data(data["profile"]),
+        events,
     )
+
+
+def _recorded_events(
+    kb: KnowledgeBase, case: CaseFile, data: Any, name: str, reference: dt.datetime
+) -> tuple[tuple[RecordedEvent, ...], list[Problem]]:
+    """The events a checked case file records, and their problems: an unknown kind (with the
+    nearest known one), an event after the reference moment."""
+    problems, events = [], []
+    for index, entry in enumerate(case.events):
+        where = ("events", index)
+        if entry.kind not in kb.events:
+            known = ", ".join(kb.events) or "none"
+            problems.append(
+                Problem(
+                    name,
+                    line_of(data, (*where, "kind")),
+                    None,
+                    f"events.{index}.kind",
+                    f"unknown kind of event '{entry.kind}' (known: {known})",
+                    suggest(entry.kind, kb.events),
+                )
+            )
+        after = entry.date > reference if isinstance(entry.date, dt.datetime) else entry.date > reference.date()
+        if after:
+            problems.append(
+                Problem(
+                    name,
+                    line_of(data, (*where, "date")),
+                    None,
+                    f"events.{index}.date",
+                    f"an event after the reference date ({event_data(RecordedEvent(entry.kind, entry.date))['date']} "
+                    f"is after {reference.isoformat(timespec='minutes')}): record what has happened only",
+                )
+            )
+        events.append(RecordedEvent(entry.kind, entry.date))
+    return tuple(events), problems
 
 
 def _carried_profile(kb: KnowledgeBase, data: Any, name: str) -> Jurisdiction:
@@ -642,6 +727,7 @@ def case_data(
     conduct_date: dt.date | None = None,
     life: LifeDates | None = None,
     profile: dict[str, Any] | None = None,
+    events: tuple[RecordedEvent, ...] = (),
 ) -> dict[str, Any]:
     """A case as plain data, in the form `parse_case` reads back (the decision record's fields and
     the disputed answers only where they hold something). With `life`, its dates are written and
@@ -658,6 +744,7 @@ def case_data(
         **(life.data() if life is not None else {}),
         "knowledge_version": knowledge_version,
         **record_data(record or DecisionRecord()),
+        **({"events": [event_data(e) for e in events]} if events else {}),
         "answers": {key: answer_to_data(value) for key, value in answers.items()},
         **({"disputed": {key: answer_to_data(value) for key, value in disputes.items()}} if disputes else {}),
         **({"profile": profile} if profile is not None else {}),

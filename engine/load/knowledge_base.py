@@ -12,6 +12,7 @@ from engine.load.hearings import Hearing
 from engine.load.model import (
     INTERNATIONAL_PROFILE,
     DecisionPoint,
+    EventKind,
     Jurisdiction,
     Measure,
     NotEncoded,
@@ -76,6 +77,7 @@ class KnowledgeBase:
     scenarios: list[ScenarioEntry] = field(default_factory=list)
     hearings: dict[str, Hearing] = field(default_factory=dict)
     routes: dict[str, Route] = field(default_factory=dict)  # in the order of knowledge/routes.yaml
+    events: dict[str, EventKind] = field(default_factory=dict)  # the kinds of event a case may record
     locations: dict[str, Located] = field(default_factory=dict)
     # The knowledge texts in other languages (knowledge/translations/), set by the loader.
     translations: Translations | None = field(default=None, repr=False, compare=False)

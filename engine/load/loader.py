@@ -14,6 +14,7 @@ from engine.load.hearings import Hearing, reference_problems, unknown_points
 from engine.load.knowledge_base import KnowledgeBase, Located, Rule, ScenarioEntry
 from engine.load.model import (
     DecisionPoint,
+    EventKind,
     Jurisdiction,
     Measure,
     NotEncoded,
@@ -194,6 +195,11 @@ class _Reader:
             for where, message in reference_problems(hearing, self.kb.rules, self.kb.measures):
                 self.problems.append(Problem(file, line, hearing.id, where, message))
 
+    def load_events(self) -> None:
+        # Recorded event kinds are optional: without them a case records no decision events.
+        for kind, _, file, line in self.entries(sorted(self.root.glob("events.yaml")), "events", EventKind):
+            self.add(self.kb.events, kind, file, line)
+
     def load_routes(self) -> None:
         # Routes are optional: without them a result has no headline.
         for route, _, file, line in self.entries(sorted(self.root.glob("routes.yaml")), "routes", Route):
@@ -239,6 +245,7 @@ def read_knowledge(root: Path | str | None = None) -> tuple[KnowledgeBase, list[
     reader.load_judgement()
     reader.load_jurisdictions()
     reader.load_hearings()
+    reader.load_events()
     reader.load_routes()
     reader.load_scenarios()
     reader.load_translations()

@@ -353,6 +353,16 @@ class Duration(Strict):
         return getattr(self, self.unit)["param"]
 
 
+class EventKind(Strict):
+    """A kind of event a case may record as it moves on (knowledge/events.yaml): a decision taken
+    (diversion offered, a judgement...) that no rule sets a time limit on, so it is recorded, not
+    asked; `timed` says whether a time of day is usually known (a trial opens at an hour)."""
+
+    id: str = Field(pattern=SNAKE)
+    title: str = Field(min_length=1)
+    timed: bool = False
+
+
 class Measure(Strict):
     """An outcome a rule can conclude; the rule chooses its kind."""
 

@@ -58,6 +58,7 @@ KINDS: dict[str, Kind] = {
     "not_encoded": Kind("not_encoded", ("title", "why"), legal=True, singular="point left to judgement"),
     "parameters": Kind("parameters", ("title", "description"), legal=True, singular="parameter"),
     "sources": Kind("sources", ("title",), legal=True, singular="source"),
+    "events": Kind("events", ("title",), legal=False, singular="event kind"),
     "jurisdictions": Kind("jurisdictions", ("name", "description"), legal=False, singular="jurisdiction profile"),
 }
 

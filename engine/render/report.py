@@ -11,7 +11,7 @@ from engine.load.knowledge_base import KnowledgeBase
 from engine.load.model import INTERNATIONAL_PROFILE
 from engine.render.ages_text import AgesSummary
 from engine.render.texts import Texts
-from engine.run.deadlines import Deadline, deadline_words, event_moment, iso_moment, moment_text
+from engine.run.deadlines import Deadline, Event, deadline_words, event_moment, iso_moment, moment_text
 from engine.run.disputed import DisputeAnalysis
 from engine.run.explanation import MeasureOutcome, SourceView
 from engine.run.session import Assessment
@@ -39,6 +39,13 @@ NATIONAL_COMPARISON = N_(
     "Applies the national values of the profile '{name}' as given (verify them against current "
     "national law); each conclusion says whether it rests on binding law or on non-binding standards."
 )
+
+
+def event_text(event: Event, texts: Texts) -> str:
+    """What happened: the question a date answers, or the title of a recorded event's kind."""
+    if event.kind is not None:
+        return texts("events", event.kind, "title")
+    return texts("questions", event.question_id, "text")
 
 
 def comparison_note(assessment: Assessment, kb: KnowledgeBase) -> str:
@@ -222,7 +229,7 @@ def to_data(
         ],
         "answers_no_longer_relevant": assessment.unused_answers,
         "events": [
-            {"question": e.question_id, "text": texts("questions", e.question_id, "text"), "at": event_moment(e, "T")}
+            {"question": e.question_id, "kind": e.kind, "text": event_text(e, texts), "at": event_moment(e, "T")}
             for e in assessment.events
         ],
         "left_to_judgement": [
@@ -363,7 +370,7 @@ def to_text(assessment: Assessment, kb: KnowledgeBase, lang: str | None = None) 
         out += ["", _("EVENTS OF THE CASE")]
         for e in assessment.events:
             when = event_moment(e)
-            out.append(_paragraph(f"{when}  {texts('questions', e.question_id, 'text')}", "  "))
+            out.append(_paragraph(f"{when}  {event_text(e, texts)}", "  "))
     cited = _sources_cited(assessment, kb, texts)
     if cited:
         out += ["", _("SOURCES CITED (official symbol and link)"), *cited]

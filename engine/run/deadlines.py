@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -233,12 +234,23 @@ def deadline_words(deadline: Deadline) -> str:
 
 
 @dataclass(frozen=True)
+class RecordedEvent:
+    """An event the case records (knowledge/events.yaml): a decision taken, of `kind`, on a date
+    (`when` a date) or at a date and time (`when` a datetime). It sets or meets no time limit."""
+
+    kind: str
+    when: dt.date
+
+
+@dataclass(frozen=True)
 class Event:
-    """A dated event of the case: the answer to a date or date-time question."""
+    """A dated event of the case: the answer to a date or date-time question (`question_id`), or
+    an event the case records (`kind`, knowledge/events.yaml)."""
 
     moment: dt.datetime
-    question_id: str
+    question_id: str | None
     has_time: bool
+    kind: str | None = None
 
 
 def event_moment(event: Event, separator: str = " ") -> str:
@@ -246,11 +258,15 @@ def event_moment(event: Event, separator: str = " ") -> str:
     return event.moment.strftime(f"%Y-%m-%d{separator}%H:%M" if event.has_time else "%Y-%m-%d")
 
 
-def event_log(questions: dict[str, Question], answers: dict[str, Any]) -> list[Event]:
-    """The case's dated events in the order they happened (the order they were entered in does not matter)."""
+def event_log(
+    questions: dict[str, Question], answers: dict[str, Any], recorded: Sequence[RecordedEvent] = ()
+) -> list[Event]:
+    """The case's dated events - the answered dates and the recorded events - in the order they
+    happened (the order they were entered in does not matter)."""
     events = [
         Event(as_datetime(value), qid, isinstance(value, dt.datetime))
         for qid, value in answers.items()
         if qid in questions and questions[qid].type in ("date", "datetime") and isinstance(value, dt.date)
     ]
-    return sorted(events, key=lambda e: (e.moment, e.question_id))
+    events += [Event(as_datetime(r.when), None, isinstance(r.when, dt.datetime), r.kind) for r in recorded]
+    return sorted(events, key=lambda e: (e.moment, e.question_id or e.kind))

@@ -20,7 +20,7 @@ import datetime as dt
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -32,7 +32,7 @@ from engine.load.life_dates import Act, AgeAssessment
 from engine.load.model import INTERNATIONAL_PROFILE, NotEncoded, Question, reference_datetime
 from engine.run.ages import AgeAtAct, DatedAges, below_minimum_age, case_ages
 from engine.run.compiler import PathwayEngine, compile_engine_class
-from engine.run.deadlines import Event, event_log
+from engine.run.deadlines import Event, RecordedEvent, event_log
 from engine.run.disputed import DisputeAnalysis, Variant, analyse, combinations
 from engine.run.evaluator import Evaluation, Relevance, holds
 from engine.run.explanation import MeasureOutcome, TraceStep, measure_outcomes, trace_steps
@@ -195,6 +195,7 @@ class Assessment:
     law: list[LawApplied] = field(default_factory=list)  # the version applied of each dated parameter
     rules_law: list[RuleInForce] = field(default_factory=list)  # each rule with a validity period: applied or not, why
     conduct_date: dt.date | None = None
+    recorded: tuple[RecordedEvent, ...] = ()  # the events the case records: shown, never assessed
 
     @cached_property
     def unused_answers(self) -> list[str]:
@@ -209,7 +210,7 @@ class Assessment:
     def events(self) -> list[Event]:
         """The case's dated events (arrest, first appearance, charge, detention, reviews, release,
         final decision...) in the order they happened."""
-        return event_log(self.program.kb.questions, self.answers)
+        return event_log(self.program.kb.questions, self.answers, self.recorded)
 
     @property
     def next_question(self) -> NextQuestion | None:
@@ -441,11 +442,16 @@ def assess_typed(
     engine: str = "auto",
     hearing: str | None = None,
     conduct_date: dt.date | None = None,
+    events: Sequence[RecordedEvent] = (),
 ) -> Assessment:
     """Assess already-checked answers (see `engine.load.answers.parse_answers`).
 
     `conduct_date`: when the alleged conduct took place, for the substantive law in force then
     (a profile with dated values; engine.run.law_in_force).
+
+    `events`: the events the case records (diversion offered, judgement...): kept with the
+    assessment for its event log; they are the record of what happened and change no conclusion,
+    so they are not part of what is assessed (nor of the memo's key).
 
     `engine`: "auto" (default) computes a provisional result of an incomplete interview with
     the compiled evaluator and the final result with experta; "experta" always uses experta;
@@ -454,13 +460,12 @@ def assess_typed(
     if engine not in ENGINES:
         raise ValueError(f"unknown engine '{engine}' (known: {', '.join(ENGINES)})")
     key = _memo_key(kb, answers, jurisdiction, now, engine, hearing, conduct_date)
-    found = memo.get(key) if key is not None else None
-    if found is not None:
-        return found
-    result = _assess(kb, dict(answers), jurisdiction, now, engine, hearing_for(kb, hearing), conduct_date)
-    if key is not None:
-        memo.put(key, result)
-    return result
+    result = memo.get(key) if key is not None else None
+    if result is None:
+        result = _assess(kb, dict(answers), jurisdiction, now, engine, hearing_for(kb, hearing), conduct_date)
+        if key is not None:
+            memo.put(key, result)
+    return replace(result, recorded=tuple(events)) if events else result
 
 
 def _assess(

@@ -222,6 +222,22 @@ bent_life = st.fixed_dictionaries(
 )
 lives = mostly(st.one_of(st.just({}), good_life), bent_life)
 
+# What has happened since (knowledge/events.yaml): recorded events, dated or timed, in any order;
+# bent, an unknown kind, a date that cannot be read or is out of range, a missing date.
+good_events = st.lists(
+    st.fixed_dictionaries({"kind": st.sampled_from(sorted(KB.events)), "date": mostly(in_range, near_now)}),
+    max_size=4,
+)
+bent_events = st.lists(
+    st.fixed_dictionaries(
+        {"kind": st.sampled_from([*sorted(KB.events)[:2], "diversion_ofered", "", 3])},
+        optional={"date": st.one_of(in_range, bent_moments, st.none())},
+    ),
+    min_size=1,
+    max_size=2,
+)
+recorded_events = mostly(good_events, st.one_of(bent_events, st.sampled_from(["trial_start", {"kind": "judgement"}])))
+
 
 def _with_life(case: dict, life: dict) -> dict:
     """The case with its dates; the answers the dates give are left out."""
@@ -245,7 +261,8 @@ case_files = st.tuples(
     ),
     mostly(good_records, bent_records),
     lives,
-).map(lambda parts: _with_life({**parts[0], **parts[1]}, parts[2]))
+    recorded_events,
+).map(lambda parts: _with_life({**parts[0], **parts[1], **({"events": parts[3]} if parts[3] else {})}, parts[2]))
 
 
 def _saved(parsed) -> str:
@@ -258,6 +275,7 @@ def _saved(parsed) -> str:
         parsed.record,
         conduct_date=parsed.conduct_date,
         life=parsed.life,
+        events=parsed.events,
     )
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
@@ -283,7 +301,10 @@ def test_a_case_file_that_loads_saves_and_loads_again_the_same_and_a_refusal_nam
         assert not as_record or all(p.field.startswith("case.") for p in err.problems), err.problems
     else:
         event(
-            "accepted" + (" with a decision record" if parsed.record else "") + (" with dates" if parsed.life else "")
+            "accepted"
+            + (" with a decision record" if parsed.record else "")
+            + (" with dates" if parsed.life else "")
+            + (" with events" if parsed.events else "")
         )
         assert parse_case(KB, _saved(parsed), "saved.yaml") == parsed
         if as_record:

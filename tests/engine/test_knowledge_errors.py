@@ -83,6 +83,8 @@ CASES = [
         5,
         ["[prosecution]", "variant_of", "'diversio' is not another measure", "Did you mean 'diversion'?"],
     ),
+    ("bad_event_kind", "events.yaml", 5, ["[diversion_offered]", "unexpected key 'timd'", "Did you mean 'timed'?"]),
+    ("bad_event_kind", "events.yaml", 8, ["duplicate id 'judgement'", "first defined in"]),
     (
         "bad_scenario_answer",
         "scenarios/zz.yaml",
