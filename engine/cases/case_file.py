@@ -66,7 +66,7 @@ from engine.load.model import (
 from engine.load.profiles import profile_as_data, profile_from_data, with_profile
 from engine.load.yaml_source import line_of, parse_yaml_text
 from engine.run.ages import DatedAges, case_ages
-from engine.run.deadlines import RecordedEvent
+from engine.run.deadlines import RecordedEvent, iso_moment
 from engine.run.disputed import check_disputes
 from engine.run.session import UnknownHearingError, hearing_for, reference_moment
 from engine.suggestions import suggest
@@ -171,9 +171,7 @@ class EventEntry(Strict):
 
 def event_data(event: RecordedEvent) -> dict[str, str]:
     """A recorded event as a case file writes it (as `EventEntry` reads it back)."""
-    when = event.when
-    text = when.isoformat(timespec="minutes") if isinstance(when, dt.datetime) else when.isoformat()
-    return {"kind": event.kind, "date": text}
+    return {"kind": event.kind, "date": iso_moment(event.when)}
 
 
 class DecisionEntry(Strict):
