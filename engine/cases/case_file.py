@@ -536,40 +536,40 @@ def _check_case_file(
     )
 
 
+def check_events(
+    kb: KnowledgeBase, entries: list[EventEntry], reference: dt.datetime
+) -> tuple[tuple[RecordedEvent, ...], list[tuple[str, str, str | None]]]:
+    """The recorded events of a case (a case file's, the API's), and (field, message, suggestion)
+    for each that cannot stand: an unknown kind (with the nearest known one), an event after the
+    reference moment (a date alone: after its day)."""
+    problems, events = [], []
+    for index, entry in enumerate(entries):
+        event = RecordedEvent(entry.kind, entry.date)
+        if entry.kind not in kb.events:
+            known = ", ".join(kb.events) or "none"
+            message = f"unknown kind of event '{entry.kind}' (known: {known})"
+            problems.append((f"events.{index}.kind", message, suggest(entry.kind, kb.events)))
+        after = entry.date > reference if isinstance(entry.date, dt.datetime) else entry.date > reference.date()
+        if after:
+            message = (
+                f"an event after the reference date ({iso_moment(entry.date)} is after "
+                f"{iso_moment(reference)}): record what has happened only"
+            )
+            problems.append((f"events.{index}.date", message, None))
+        events.append(event)
+    return tuple(events), problems
+
+
 def _recorded_events(
     kb: KnowledgeBase, case: CaseFile, data: Any, name: str, reference: dt.datetime
 ) -> tuple[tuple[RecordedEvent, ...], list[Problem]]:
-    """The events a checked case file records, and their problems: an unknown kind (with the
-    nearest known one), an event after the reference moment."""
-    problems, events = [], []
-    for index, entry in enumerate(case.events):
-        where = ("events", index)
-        if entry.kind not in kb.events:
-            known = ", ".join(kb.events) or "none"
-            problems.append(
-                Problem(
-                    name,
-                    line_of(data, (*where, "kind")),
-                    None,
-                    f"events.{index}.kind",
-                    f"unknown kind of event '{entry.kind}' (known: {known})",
-                    suggest(entry.kind, kb.events),
-                )
-            )
-        after = entry.date > reference if isinstance(entry.date, dt.datetime) else entry.date > reference.date()
-        if after:
-            problems.append(
-                Problem(
-                    name,
-                    line_of(data, (*where, "date")),
-                    None,
-                    f"events.{index}.date",
-                    f"an event after the reference date ({event_data(RecordedEvent(entry.kind, entry.date))['date']} "
-                    f"is after {reference.isoformat(timespec='minutes')}): record what has happened only",
-                )
-            )
-        events.append(RecordedEvent(entry.kind, entry.date))
-    return tuple(events), problems
+    """The events a checked case file records, and their problems with their lines."""
+    events, found = check_events(kb, case.events, reference)
+    problems = [
+        Problem(name, line_of(data, tuple(int(p) if p.isdigit() else p for p in where.split("."))), None, where, m, s)
+        for where, m, s in found
+    ]
+    return events, problems
 
 
 def _carried_profile(kb: KnowledgeBase, data: Any, name: str) -> Jurisdiction:

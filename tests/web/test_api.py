@@ -110,3 +110,31 @@ def test_openapi_document_lists_exactly_the_api_routes(client, app):
     assert routes == documented
     assert "CaseRequest" in document["components"]["schemas"]
     assert "Problem" in document["components"]["schemas"]
+
+
+def test_the_recorded_events_are_taken_checked_and_returned_in_the_order_they_happened(client):
+    kinds = client.get("/api/v1/knowledge").get_json()["events"]
+    assert {"id": "trial_start", "title": "Trial started", "timed": True} in kinds
+    events = [{"kind": "trial_start", "date": "2026-02-28T09:30"}, {"kind": "diversion_offered", "date": "2026-02-26"}]
+    with_events = client.post("/api/v1/assess", json={**CASE, "events": events}).get_json()
+    assert [(e["at"], e["question"] or e["kind"]) for e in with_events["events"]] == [
+        ("2026-02-26", "diversion_offered"),
+        ("2026-02-27T08:00", "arrest_datetime"),
+        ("2026-02-28T09:30", "trial_start"),
+    ]
+    without = client.post("/api/v1/assess", json=CASE).get_json()
+    assert with_events["measures"] == without["measures"]  # the record of what happened, not a fact assessed
+    refused = client.post(
+        "/api/v1/assess",
+        json={
+            **CASE,
+            "events": [{"kind": "trial_stat", "date": "2026-02-28"}, {"kind": "trial_start", "date": "2026-03-02"}],
+        },
+    )
+    assert refused.status_code == 422
+    errors = refused.get_json()["errors"]
+    assert [(e["field"], e.get("suggestion")) for e in errors] == [
+        ("events.0.kind", "trial_start"),
+        ("events.1.date", None),
+    ]
+    assert "an event after the reference date" in errors[1]["message"]

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from flask import Blueprint, Response, current_app, json, request
 from pydantic import BaseModel, ValidationError
 
+from engine.cases.case_file import check_events
 from engine.errors import KnowledgeError
 from engine.load.answers import allowed_text, parse_answers
 from engine.load.knowledge_base import KnowledgeBase
@@ -27,6 +28,7 @@ from engine.render.ages_text import AgesSummary, case_ages_summary
 from engine.render.decision_tree import TreeNode, build_tree, render_svg
 from engine.render.report import to_data
 from engine.run.ages import case_ages
+from engine.run.deadlines import RecordedEvent
 from engine.run.disputed import check_disputes
 from engine.run.session import (
     UnknownJurisdictionError,
@@ -129,6 +131,16 @@ def _checked(kb: KnowledgeBase, case: models.CaseRequest) -> tuple[dict[str, Any
     return {**typed, **ages.answers}, now, ages.conduct_date
 
 
+def _events(kb: KnowledgeBase, case: models.CaseRequest, now: dt.datetime) -> tuple[RecordedEvent, ...]:
+    """The events the case records (engine.cases.case_file.check_events), or a problem response."""
+    events, found = check_events(kb, case.events, now)
+    if found:
+        errors = [models.FieldError(field=where, message=message, suggestion=hint) for where, message, hint in found]
+        detail = f"{len(errors)} recorded event(s) cannot stand; nothing was assessed. See errors."
+        raise _RefusedError(problems.problem(422, "Some events cannot stand", detail, problems.INVALID_ANSWERS, errors))
+    return events
+
+
 def _ages(kb: KnowledgeBase, case: models.CaseRequest, now: dt.datetime) -> AgesSummary | None:
     """The ages of a case checked by `_checked`, in words (none without a date of birth or assessment)."""
     ages, _found = case_ages(case.date_of_birth, case.age_assessment, case.acts, {}, case.conduct_date, now.date())
@@ -215,6 +227,7 @@ def _knowledge_out(kb: KnowledgeBase) -> models.KnowledgeOut:
             models.ProfileOut(id=j.id, name=j.name, description=j.description, fictional=j.fictional, values=j.values)
             for j in kb.jurisdictions.values()
         ],
+        events=[models.EventKindOut(id=e.id, title=e.title, timed=e.timed) for e in kb.events.values()],
     )
     current_app.extensions["pathway_api_knowledge"] = out
     return out
@@ -233,7 +246,8 @@ def assess() -> Response:
         raise _RefusedError(
             problems.problem(422, "Some disputed answers cannot stand", detail, problems.INVALID_ANSWERS, errors)
         )
-    assessment = on_engine_thread(assess_typed, kb, typed, case.jurisdiction, now, "experta", None, conduct)
+    events = _events(kb, case, now)
+    assessment = on_engine_thread(assess_typed, kb, typed, case.jurisdiction, now, "experta", None, conduct, events)
     weighed = on_engine_thread(weigh_disputes, kb, typed, disputes, case.jurisdiction, now, None, assessment)
     return _json(models.AssessmentOut.model_validate(to_data(assessment, disputes=weighed, ages=ages)))
 

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from engine.cases.case_file import MAX_EVENTS, EventEntry
 from engine.load.life_dates import MAX_ACTS, Act, AgeAssessment, Day
 from engine.load.model import INTERNATIONAL_PROFILE, Strength, reference_datetime
 
@@ -88,6 +89,15 @@ class CaseRequest(_Model):
     )
     answers: dict[QuestionId, AnswerValue] = Field(
         default_factory=dict, max_length=MAX_ANSWERS, description="Answers keyed by question id."
+    )
+    events: list[EventEntry] = Field(
+        default_factory=list,
+        max_length=MAX_EVENTS,
+        description=(
+            "What has happened in the case, in any order: {kind, date}, a kind of GET /api/v1/knowledge's `events` "
+            "(diversion_offered, trial_start, judgement...) and a date YYYY-MM-DD or YYYY-MM-DDTHH:MM, not after the "
+            "reference date. Shown in the event log; they change no conclusion."
+        ),
     )
     profile: dict[str, Any] | None = Field(
         default=None,
@@ -371,7 +381,8 @@ class ProfileUsedOut(_Model):
 
 
 class EventOut(_Model):
-    question: str = Field(description="The date or date-and-time question whose answer dates the event.")
+    question: str | None = Field(description="The date or date-and-time question whose answer dates the event.")
+    kind: str | None = Field(default=None, description="Or the kind of a recorded event (the request's `events`).")
     text: str
     at: str = Field(description="When it happened: YYYY-MM-DD, or YYYY-MM-DDTHH:MM when a time was given.")
 
@@ -500,12 +511,21 @@ class VersionOut(_Model):
     app_version: str
 
 
+class EventKindOut(_Model):
+    """A kind of event a case may record (a request's `events`)."""
+
+    id: str
+    title: str
+    timed: bool = Field(description="A time of day is usually known (a date alone is accepted too).")
+
+
 class KnowledgeOut(_Model):
     knowledge_version: str
     questions: list[QuestionOut]
     rules: list[RuleOut]
     sources: list[KnowledgeSourceOut]
     profiles: list[ProfileOut]
+    events: list[EventKindOut] = Field(default_factory=list)
 
 
 # --- next question ------------------------------------------------------------------------------
