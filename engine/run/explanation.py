@@ -243,6 +243,8 @@ class _Explained:
     views: dict[str, tuple[SourceView, ...]]
     measures: dict[tuple[str, str], _RuleMeasure]
     reasons: dict[str, str]
+    reads: dict[str, tuple[str, ...]]  # rule id -> the facts its condition reads (no parameters)
+    setters: dict[str, tuple[str, ...]]  # derived fact -> the rules that set it, in knowledge order
 
 
 _explained: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -281,7 +283,15 @@ def _build(program: Program) -> _Explained:
         for rid, rule in kb.rules.items()
         if rule.spec.non_binding_prohibition
     }
-    return _Explained(views, measures, reasons)
+    reads = {
+        rid: tuple(dict.fromkeys(a.name for a in atoms(rule.condition) if a.kind not in ("param", "param_compare")))
+        for rid, rule in kb.rules.items()
+    }
+    setters: dict[str, list[str]] = {}
+    for rid, rule in kb.rules.items():
+        for name in rule.spec.then.set:
+            setters.setdefault(name, []).append(rid)
+    return _Explained(views, measures, reasons, reads, {name: tuple(ids) for name, ids in setters.items()})
 
 
 def _explained_for(program: Program) -> _Explained:
@@ -291,7 +301,9 @@ def _explained_for(program: Program) -> _Explained:
     return found
 
 
-def _fact_use(kb: KnowledgeBase, name: str, answers: dict, derived: dict, fired: set[str]) -> FactUse | None:
+def _fact_use(
+    kb: KnowledgeBase, explained: _Explained, name: str, answers: dict, derived: dict, fired: set[str]
+) -> FactUse | None:
     """The fact as the rule used it; None when the case has no value for it (a question not
     asked, a derived fact still open): the rule applied without it, so it is no reason."""
     if name in kb.questions:
@@ -300,7 +312,7 @@ def _fact_use(kb: KnowledgeBase, name: str, answers: dict, derived: dict, fired:
         question = kb.questions[name]
         return FactUse(name, question.text, answers[name], answer_text(question, answers[name]))
     if derived.get(name) is not None:
-        setters = [rule.id for rule in kb.rules.values() if name in rule.spec.then.set]
+        setters = explained.setters.get(name, ())
         rules = tuple(r for r in setters if r in fired) if derived[name] else tuple(setters)
         return FactUse(name, name.replace("_", " "), derived[name], "yes" if derived[name] else "no", True, rules)
     return None
@@ -315,8 +327,8 @@ def trace_steps(program: Program, fired: list[str], answers: dict, derived: dict
     for rule in program.ordered_rules:
         if rule.id not in fired_set:
             continue
-        names = dict.fromkeys(a.name for a in atoms(rule.condition) if a.kind not in ("param", "param_compare"))
-        facts = [use for use in (_fact_use(kb, n, answers, derived, fired_set) for n in names) if use is not None]
+        uses = (_fact_use(kb, explained, n, answers, derived, fired_set) for n in explained.reads[rule.id])
+        facts = [use for use in uses if use is not None]
         spec = rule.spec
         steps.append(
             TraceStep(
@@ -367,15 +379,18 @@ def measure_outcomes(program: Program, steps: list[TraceStep], answers: dict, no
         for part in winners:
             for key, view in part.basis:
                 basis.setdefault(key, view)
-        lowered = dict.fromkeys(p for part in winners for p in part.lowered)
-        followed = dict.fromkeys(p for part in winners for p in part.followed)
+        if len(winners) == 1:  # most measures: one rule at the winning strength (no merging)
+            lowered, followed = winners[0].lowered, winners[0].followed
+        else:
+            lowered = tuple(dict.fromkeys(p for part in winners for p in part.lowered))
+            followed = tuple(dict.fromkeys(p for part in winners for p in part.followed))
         uses = {p: ParameterUse(p, program.values[p], program.international[p]) for p in followed}
         direct = {use.id: use for step in by for use in step.parameters}
         binding = is_binding(level)
-        reasons = tuple(
-            dict.fromkeys(
-                explained.reasons[r] for r in rule_ids if kind == "prohibit" and not binding and r in explained.reasons
-            )
+        reasons = (
+            tuple(dict.fromkeys(explained.reasons[r] for r in rule_ids if r in explained.reasons))
+            if kind == "prohibit" and not binding
+            else ()
         )
         outcomes.append(
             MeasureOutcome(

@@ -171,12 +171,21 @@ class Program:
                         rules.append(rule.id)
         return found
 
+    @cached_property
+    def _parameters_read(self) -> dict[str, tuple[ParameterUse, ...]]:
+        return {}  # filled by parameters_read, a rule at a time
+
     def parameters_read(self, rule_id: str) -> list[ParameterUse]:
-        """The parameters a rule's own condition reads, with national and international values."""
-        names: list[str] = []
-        for atom in atoms(self.kb.rules[rule_id].condition):
-            if atom.kind in ("param", "param_compare"):
-                names.append(atom.name)
-            if atom.operand is not None and atom.operand.kind in ("param", "international"):
-                names.append(atom.operand.value)
-        return [ParameterUse(n, self.values[n], self.international[n]) for n in dict.fromkeys(names)]
+        """The parameters a rule's own condition reads, with national and international values
+        (worked out once per rule and program: every result's trace asks for them)."""
+        found = self._parameters_read.get(rule_id)
+        if found is None:
+            names: list[str] = []
+            for atom in atoms(self.kb.rules[rule_id].condition):
+                if atom.kind in ("param", "param_compare"):
+                    names.append(atom.name)
+                if atom.operand is not None and atom.operand.kind in ("param", "international"):
+                    names.append(atom.operand.value)
+            found = tuple(ParameterUse(n, self.values[n], self.international[n]) for n in dict.fromkeys(names))
+            self._parameters_read[rule_id] = found
+        return list(found)
