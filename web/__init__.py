@@ -28,6 +28,7 @@ from . import (
     bench_card,
     busy,
     errors,
+    events,
     interview,
     language,
     policy,
@@ -69,6 +70,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(interview.bp)
     app.register_blueprint(result.bp)
+    app.register_blueprint(events.bp)
     app.register_blueprint(records.bp)
     app.register_blueprint(bench_card.bp)
     app.register_blueprint(errors.bp)

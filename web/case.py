@@ -29,6 +29,8 @@ from engine.cases.case_file import (
     DecisionRecord,
     LifeDates,
     MeasureDecision,
+    event_data,
+    event_date,
     kept_life,
     life_from_data,
 )
@@ -37,6 +39,7 @@ from engine.load.answers import AnswerValueError, answer_to_data, parse_answer
 from engine.load.knowledge_base import KnowledgeBase
 from engine.load.profiles import profile_from_data, with_profile
 from engine.render.ages_text import AgesSummary, case_ages_summary
+from engine.run.deadlines import RecordedEvent, as_datetime
 from engine.run.disputed import check_disputes
 from engine.run.session import Assessment, InterviewStep, interview_step
 
@@ -77,6 +80,7 @@ class Case:
     # A profile of the user's own (uploaded, or carried by a case file), as written: it travels
     # with the case (the cookie, the case file) and is resolved again for each request.
     profile_data: dict[str, Any] | None = None
+    events: tuple[RecordedEvent, ...] = ()  # what has happened since (web/events.py): shown, never assessed
 
     @cached_property
     def kb(self) -> KnowledgeBase:
@@ -111,6 +115,7 @@ class Case:
             self.hearing,
             disputes,
             self.conduct_date,
+            self.events,
         )
 
     def live_disputes(self) -> dict[str, Any]:
@@ -200,6 +205,7 @@ def load_case() -> Case | None:
         conduct_date=_conduct_date(data.get("c")),
         life=life_from_data(data.get("d"), reference, _conduct_date(data.get("c"))),
         profile_data=own,
+        events=_events_from(data.get("e"), reference, kb),
     )
     try:
         if jurisdiction not in case.kb.jurisdictions:
@@ -223,6 +229,22 @@ def load_case() -> Case | None:
         kb.questions, case.answers, raw, reference
     )  # one that no longer stands is left out
     return case
+
+
+def _events_from(data: Any, reference: dt.datetime, kb: KnowledgeBase) -> tuple[RecordedEvent, ...]:
+    """The recorded events kept in the cookie ("e": [kind, date] pairs, as case files write them);
+    one this knowledge base has no kind for, or after the reference moment, is left out."""
+    events = []
+    for item in data if isinstance(data, list) else []:
+        if not (isinstance(item, list) and len(item) == 2 and item[0] in kb.events):
+            continue
+        try:
+            when = event_date(item[1])
+        except ValueError:
+            continue
+        if as_datetime(when) <= reference:
+            events.append(RecordedEvent(item[0], when))
+    return tuple(events)
 
 
 def _text(value: Any) -> str:
@@ -288,6 +310,7 @@ def save_case(case: Case) -> None:
         **({"c": case.conduct_date.isoformat()} if case.conduct_date else {}),
         **({"d": case.life.data()} if case.life else {}),
         **({"p": case.profile_data} if case.profile_data is not None else {}),
+        **({"e": [list(event_data(e).values()) for e in case.events]} if case.events else {}),
     }
     record = _record_data(case.record)
     if record:

@@ -12,8 +12,18 @@ from flask_babel import gettext, lazy_gettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from werkzeug.datastructures import MultiDict
-from wtforms import BooleanField, DateField, Field, RadioField, StringField, TextAreaField, TimeField
-from wtforms.validators import AnyOf, InputRequired, Length, Optional, ValidationError
+from wtforms import (
+    BooleanField,
+    DateField,
+    Field,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from engine.cases.case_file import (
     EARLIEST_REFERENCE_DATE,
@@ -306,6 +316,55 @@ def decision_record_form(measures: Sequence[MeasureOutcome], record: DecisionRec
 
 class ActionForm(FlaskForm):
     """A button that changes state (finish and clear): CSRF token only."""
+
+
+def _event_day(form: FlaskForm, field: DateField) -> None:
+    """The day of an event: within the bounds of a reference date (engine.cases.case_file.event_date)."""
+    if field.data is not None and not EARLIEST_REFERENCE_DATE <= field.data <= LATEST_REFERENCE_DATE:
+        raise ValidationError(
+            gettext(
+                "Enter a date between %(first)s and %(last)s",
+                first=EARLIEST_REFERENCE_DATE.isoformat(),
+                last=LATEST_REFERENCE_DATE.isoformat(),
+            )
+        )
+
+
+class EventForm(FlaskForm):
+    """An event that has happened in the case (knowledge/events.yaml): its kind, date and, if known,
+    time. `reference` (the case's reference moment) is set by the view: nothing after it is recorded."""
+
+    kind = SelectField(lazy_gettext("What happened"), validators=[InputRequired(lazy_gettext("Choose what happened"))])
+    date = DateField(
+        lazy_gettext("Date"),
+        validators=[InputRequired(lazy_gettext("Enter the date it happened, as YYYY-MM-DD")), _event_day],
+        format="%Y-%m-%d",
+    )
+    time = TimeField(lazy_gettext("Time (24-hour clock, optional)"), validators=[Optional()])
+    reference: dt.datetime | None = None
+
+    def moment(self) -> dt.date:
+        """When it happened: the date, or the date and time if a time was given."""
+        return dt.datetime.combine(self.date.data, self.time.data) if self.time.data else self.date.data
+
+    def validate_date(self, field: DateField) -> None:
+        if field.data is None or self.reference is None or self.time.errors:
+            return
+        moment = self.moment()
+        after = moment > self.reference if isinstance(moment, dt.datetime) else moment > self.reference.date()
+        if after:
+            raise ValidationError(
+                gettext(
+                    "This is after the reference date of the case (%(reference)s): record what has happened only",
+                    reference=self.reference.strftime("%Y-%m-%d %H:%M"),
+                )
+            )
+
+
+class RemoveEventForm(FlaskForm):
+    """Remove one recorded event: its place in the list travels in the POST body, never the URL."""
+
+    index = IntegerField(validators=[InputRequired(), NumberRange(min=0)])
 
 
 @dataclass(frozen=True)

@@ -263,7 +263,8 @@ def record_data(case: Case) -> dict[str, Any]:
 
 
 def saved_case(case: Case) -> dict[str, Any]:
-    """The case as a case file: answers, profile, hearing, reference date and the decision record."""
+    """The case as a case file: answers, profile, hearing, reference date, the decision record and
+    the events it records."""
     return case_data(
         case.answers,
         case.jurisdiction,
@@ -275,6 +276,7 @@ def saved_case(case: Case) -> dict[str, Any]:
         case.conduct_date,
         kept_life(case.life, case.answers),
         case.profile_data,
+        case.events,
     )
 
 
@@ -411,6 +413,7 @@ def resume() -> Any:
                 conduct_date=parsed.conduct_date,
                 life=parsed.life,
                 profile_data=parsed.profile_data,
+                events=parsed.events,
             )
             save_case(case)
         except CaseFileError as err:

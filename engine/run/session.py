@@ -321,11 +321,13 @@ def interview_step(
     hearing: str | None = None,
     disputes: Mapping[str, Any] | None = None,
     conduct_date: dt.date | None = None,
+    events: Sequence[RecordedEvent] = (),
 ) -> InterviewStep:
     """Assess the case (answers in the order given) for a hearing and, if `step` is given, the question at that step.
     With `disputes` (question id -> the other side's value) and no step, the conclusions are compared
-    across the disputed values too (`weigh_disputes`)."""
-    assessment = assess_typed(kb, answers, jurisdiction, now, hearing=hearing, conduct_date=conduct_date)
+    across the disputed values too (`weigh_disputes`); `events`, the events the case records, go
+    to its event log."""
+    assessment = assess_typed(kb, answers, jurisdiction, now, hearing=hearing, conduct_date=conduct_date, events=events)
     following = assessment.next_question
     steps = (*answers, following.question.id) if following is not None else tuple(answers)
     if step is None or not 1 <= step <= len(steps):

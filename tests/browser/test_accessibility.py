@@ -78,6 +78,21 @@ def dated_result(page: Page) -> None:
     expect(page.locator("section.ages")).to_be_visible()
 
 
+def event_added(page: Page) -> None:
+    """An event recorded on the events page: listed, with its remove button."""
+    page.locator("#kind").select_option("diversion_offered")
+    page.locator("#date").fill("2026-01-05")
+    page.get_by_role("button", name="Add the event").click()
+    expect(page.locator("#recorded-events")).to_contain_text("Diversion offered")
+
+
+def rejected_event(page: Page) -> None:
+    page.locator("#kind").select_option("judgement")
+    page.locator("#date").fill("")
+    page.get_by_role("button", name="Add the event").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+
+
 def what_if_comparison(page: Page) -> None:
     radios = page.locator("input[name=answer][type=radio]")
     if radios.count():
@@ -111,6 +126,14 @@ def with_case(browser: Browser, live_server: LiveServer) -> Iterator[tuple[Brows
     context.close()
 
 
+# What has happened since (web/events.py): the page, a rejected event, an event recorded.
+EVENT_VISITS = (
+    Visit("what has happened since", "/events"),
+    Visit("what has happened since, rejected", "/events", rejected_event),
+    Visit("what has happened since, an event added", "/events", event_added),
+)
+
+
 def visits(steps: dict[str, int], v8: int) -> list[Visit]:
     """Every page, in the states a user meets (the what-if pages on the loaded case)."""
     scenario = f"?scenario={v8}"
@@ -142,6 +165,7 @@ def visits(steps: dict[str, int], v8: int) -> list[Visit]:
         Visit("gaps, the profiles", "/policy/gaps"),
         Visit("gaps of a profile", "/policy/gaps/ruritania"),
         Visit("dates of the case", "/dates"),
+        *EVENT_VISITS,
         # last: it gives the loaded case dates (the pages above see V8 as it is)
         Visit("result with the ages at the acts", "/dates", dated_result),
         Visit("check your answers, with dates", "/check"),

@@ -33,7 +33,7 @@ TRANSLATED = ["fr", "ar", "pt", "id"]
 NAMES = {"en": "English", "fr": "Français", "ar": "العربية", "pt": "Português", "id": "Bahasa Indonesia"}
 # Every page of the service: the interview (with a case), the record, the trainer's and the
 # policy team's pages, and an error page.
-CASE_PAGES = ["/step/1", "/check", "/dates", "/result", "/record"]
+CASE_PAGES = ["/step/1", "/check", "/dates", "/events", "/result", "/record"]
 OTHER_PAGES = [
     "/",
     "/resume",

@@ -156,6 +156,8 @@ def test_every_route_is_a_known_feature(app):
             "interview.step",
             "interview.check",
             "interview.dates",  # tested in tests/web/test_dates_form.py
+            "events.events",  # tested in tests/web/test_recorded_events.py
+            "events.remove",
             "result.show",
             "result.tree_svg",
             "records.record",
