@@ -29,7 +29,7 @@ bp = Blueprint("events", __name__, url_prefix="/events")
 def _event_form(case: Case, formdata: Any = None) -> EventForm:
     form = EventForm() if formdata is None else EventForm(formdata=formdata)
     form.kind.choices = [(kind, kt_plain("events", kind, "title")) for kind in knowledge().events]
-    form.reference = case.reference
+    form.reference, form.recorded = case.reference, len(case.events)
     return form
 
 

@@ -29,6 +29,7 @@ from engine.cases.case_file import (
     EARLIEST_REFERENCE_DATE,
     LATEST_REFERENCE_DATE,
     MAX_CASE_REFERENCE_CHARS,
+    MAX_EVENTS,
     MAX_NAME_CHARS,
     MAX_NOTE_CHARS,
     MAX_REASON_CHARS,
@@ -342,6 +343,13 @@ class EventForm(FlaskForm):
     )
     time = TimeField(lazy_gettext("Time (24-hour clock, optional)"), validators=[Optional()])
     reference: dt.datetime | None = None
+    recorded = 0  # the events the case records already: a case file holds at most MAX_EVENTS
+
+    def validate_kind(self, field: SelectField) -> None:
+        if self.recorded >= MAX_EVENTS:
+            raise ValidationError(
+                gettext("A case records at most %(limit)d events: remove one first", limit=MAX_EVENTS)
+            )
 
     def moment(self) -> dt.date:
         """When it happened: the date, or the date and time if a time was given."""

@@ -101,3 +101,23 @@ def test_a_case_file_with_an_unknown_event_is_refused_on_resume_naming_it(real_a
     )
     text = response.get_data(as_text=True)
     assert "events.0.kind" in text and "trial_start" in text
+
+
+def test_events_that_no_longer_fit_the_cookie_are_refused_saying_so_and_the_case_is_kept(real_app):
+    user, _ = resume(real_app, assess_on="saved")
+    added = 0
+    for day in range(1, 200):  # far more than a case records: the cookie or MAX_EVENTS stops it first
+        response = add(user, "diversion_offered", f"2025-{1 + day // 28:02d}-{1 + day % 28:02d}")
+        page = user.client.get("/events").get_data(as_text=True)
+        if "A case records at most 100 events" in page or "This change was not kept" in page:
+            break
+        added += 1
+    else:
+        raise AssertionError("200 events were all kept")
+    assert response.status_code == 303
+    kept = json.loads(user.client.get("/record/download").data)["case"]["events"]
+    assert len(kept) == added  # the case as it was before the refused one
+    saved = yaml.safe_load(user.client.get("/case-file").data)
+    again, resumed = resume(real_app, saved, assess_on="saved")
+    assert resumed.status_code == 302  # whatever the page saved loads again
+    assert len(json.loads(again.client.get("/record/download").data)["case"]["events"]) == added
