@@ -23,7 +23,7 @@ import click
 import yaml
 
 from engine.analysis import interface_translations
-from engine.cases.case_file import ParsedCase, case_data, read_case_file, reference_from
+from engine.cases.case_file import LifeDates, ParsedCase, case_data, check_case_data, read_case_file, reference_from
 from engine.errors import CaseFileError, KnowledgeError
 from engine.i18n import LANGUAGES, _, default_language, reset_language, set_language
 from engine.load.answers import AnswerValueError, allowed_text, parse_answer
@@ -499,9 +499,29 @@ def _why_not_writable(path: Path) -> str | None:
         "The decision you are preparing (e.g. detention_hearing; see knowledge/hearings.yaml); default: the whole pathway."
     ),
 )
+@click.option(
+    "--date-of-birth",
+    "date_of_birth",
+    default=None,
+    metavar="YYYY-MM-DD",
+    help=_("The date of birth: the ages at each act and today are computed, not asked."),
+)
+@click.option(
+    "--act",
+    "acts",
+    multiple=True,
+    metavar="YYYY-MM-DD:CATEGORY",
+    help=_("An alleged act, its date and conduct category (e.g. 2026-03-01:travel); repeat for each act."),
+)
 @knowledge_option
 def interview(
-    jurisdiction: str, reference: dt.datetime | None, save: Path | None, hearing: str | None, knowledge_dir: Path | None
+    jurisdiction: str,
+    reference: dt.datetime | None,
+    save: Path | None,
+    hearing: str | None,
+    date_of_birth: str | None,
+    acts: tuple[str, ...],
+    knowledge_dir: Path | None,
 ) -> None:
     """Ask only the questions that matter for the decision at hand, one at a time, then explain the recommendation."""
     kb = _load(knowledge_dir)
@@ -521,11 +541,15 @@ def interview(
         )
         sys.exit(EXIT_BAD_INPUT)
     now = reference_moment(reference)
+    life = _life_dates(kb, jurisdiction, date_of_birth, acts, now)
     click.echo(_(DISCLAIMER))
-    answers: dict = {}
+    answers: dict = {} if life is None else dict(life.ages.answers)  # the ages the dates give: not asked
+    conduct = None if life is None else life.ages.conduct_date
+    if life is not None:
+        click.echo("\n".join(ages_lines(case_ages_summary(kb, jurisdiction, now, life.ages))))
     order: list[str] = []
     while True:
-        result = assess_typed(kb, answers, jurisdiction, now, hearing=hearing)
+        result = assess_typed(kb, answers, jurisdiction, now, hearing=hearing, conduct_date=conduct)
         upcoming = result.next_question
         if upcoming is None:
             break
@@ -555,12 +579,12 @@ def interview(
             click.echo("   " + _("Not accepted: {message} Please answer again.").format(message=message))
             continue
         order.append(question.id)
-    result = assess_typed(kb, answers, jurisdiction, now, "experta", hearing)
+    result = assess_typed(kb, answers, jurisdiction, now, "experta", hearing, conduct_date=conduct)
     click.echo("")
     click.echo(to_text(result, kb))
     if save is not None:
         text = yaml.safe_dump(
-            case_data(answers, jurisdiction, now, kb.version, hearing), sort_keys=False, allow_unicode=True
+            case_data(answers, jurisdiction, now, kb.version, hearing, life=life), sort_keys=False, allow_unicode=True
         )
         try:
             save.write_text(text, encoding="utf-8")
@@ -574,6 +598,28 @@ def interview(
             click.echo(text, nl=False)
             sys.exit(1)
         click.echo(_("Answers written to {path}.").format(path=save))
+
+
+def _life_dates(
+    kb: KnowledgeBase, jurisdiction: str, date_of_birth: str | None, acts: tuple[str, ...], now: dt.datetime
+) -> LifeDates | None:
+    """The dates given on the command line, checked as a case file's are (each problem named by
+    its option; exit 2)."""
+    if date_of_birth is None and not acts:
+        return None
+    data: dict = {"jurisdiction": jurisdiction, "answers": {}}
+    if date_of_birth is not None:
+        data["date_of_birth"] = date_of_birth
+    if acts:
+        data["acts"] = [dict(zip(("date", "conduct_category"), act.split(":", 1), strict=False)) for act in acts]
+    try:
+        return check_case_data(kb, data, "--date-of-birth/--act", reference=now).life
+    except CaseFileError as err:
+        for problem in err.problems:
+            click.echo(
+                _("Not accepted: {field}: {message}").format(field=problem.field, message=problem.message), err=True
+            )
+        sys.exit(EXIT_BAD_INPUT)
 
 
 @main.command()

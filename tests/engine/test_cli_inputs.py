@@ -127,3 +127,40 @@ def test_a_reference_date_outside_the_range_or_form_is_refused_before_the_first_
 
 def test_the_date_option_says_what_a_bare_date_means():
     assert "a date without a time means noon (12:00) that day" in " ".join(run("interview", "--help").output.split())
+
+
+# --- dates instead of ages ------------------------------------------------------------------------
+
+
+def test_an_interview_from_a_date_of_birth_and_dated_acts_computes_the_ages_and_saves_the_dates(tmp_path):
+    target = tmp_path / "case.yaml"
+    result = run(
+        "interview",
+        "--date",
+        "2026-11-02",
+        "--date-of-birth",
+        "2008-05-10",
+        "--act",
+        "2026-07-01:travel",
+        "--act",
+        "2026-03-01:nonviolent_support",
+        "--save",
+        str(target),
+        input="q\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Ages computed from the date of birth, 2008-05-10:" in result.output
+    assert "act of 2026-03-01 (nonviolent_support): aged 17 - the act this assessment is of" in result.output
+    assert FIRST_QUESTION not in result.output  # the age is computed, not asked
+    saved = yaml.safe_load(target.read_text(encoding="utf-8"))
+    assert saved["date_of_birth"] == "2008-05-10" and len(saved["acts"]) == 2
+    assert "age_at_conduct" not in saved["answers"]  # computed again from the dates when the file is read
+
+
+def test_dates_on_the_command_line_that_cannot_be_are_refused_by_their_field():
+    result = run("interview", "--date", "2026-11-02", "--date-of-birth", "2008-13-10", "--act", "2026-07-01:travl")
+    assert result.exit_code == 2
+    assert "date_of_birth: expected a date YYYY-MM-DD (given: '2008-13-10')" in result.output
+    assert "acts.0.conduct_category: 'travl' is not allowed here" in result.output
+    later = run("interview", "--date", "2026-11-02", "--date-of-birth", "2008-05-10", "--act", "2027-01-01:travel")
+    assert later.exit_code == 2 and "an alleged act after the reference date" in later.output
