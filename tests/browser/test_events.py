@@ -34,16 +34,22 @@ FRIDAY = {
 }
 
 
-def test_the_date_of_the_first_appearance_is_asked_after_the_yes_and_dates_the_limit(
-    page: Page, live_server: LiveServer
-):
+def start_friday_case(page: Page, live_server: LiveServer) -> list[str]:
+    """The Friday-evening story answered on the pages, for the police-custody review on Monday at
+    noon; the questions asked, in order."""
     page.goto(live_server.url + "/")
     page.locator("input[name=jurisdiction][value=baseline]").check()
     page.locator("#reference_date").fill("2026-03-02")
     page.locator("#reference_time").fill("12:00")
     page.locator("input[name=hearing][value=police_custody_review]").check()
     page.get_by_role("button", name="Start now").click()
-    asked = answer_all(page, KB, FRIDAY)
+    return answer_all(page, KB, FRIDAY)
+
+
+def test_the_date_of_the_first_appearance_is_asked_after_the_yes_and_dates_the_limit(
+    page: Page, live_server: LiveServer
+):
+    asked = start_friday_case(page, live_server)
     assert asked.index("judge_appearance_datetime") == asked.index("brought_before_judge") + 1, asked
     page.get_by_role("button", name="See the result", exact=True).click()  # complete: every question answered
     appearance = page.locator("[data-deadline-state]").filter(has_text="late by").first

@@ -6,25 +6,10 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from engine import load_knowledge
-
 from .accessibility import WIDTHS, assert_accessible, assert_fits_the_width
 from .conftest import LiveServer
-from .journey import answer_all
 from .test_accessibility import EVENT_VISITS
-from .test_events import FRIDAY
-
-KB = load_knowledge()
-
-
-def start_friday_case(page: Page, live_server: LiveServer) -> None:
-    page.goto(live_server.url + "/")
-    page.locator("input[name=jurisdiction][value=baseline]").check()
-    page.locator("#reference_date").fill("2026-03-02")
-    page.locator("#reference_time").fill("12:00")
-    page.locator("input[name=hearing][value=police_custody_review]").check()
-    page.get_by_role("button", name="Start now").click()
-    answer_all(page, KB, FRIDAY)
+from .test_events import start_friday_case
 
 
 def test_diversion_offered_on_a_date_is_in_the_result_event_log_in_order(page: Page, live_server: LiveServer):
