@@ -114,14 +114,15 @@ class _Reader:
     def load_questions(self) -> None:
         for question, raw, file, line in self.entries(self.files("questions/*.yaml"), "questions", Question):
             self.add(self.kb.questions, question, file, line)
-            if question.ask_when is None:
-                continue
-            condition, problems = parse_condition(
-                raw["ask_when"], file, question.id, line_of(raw, ("ask_when",)), "ask_when"
-            )
-            self.problems.extend(problems)
-            if condition is not None:
-                self.kb.ask_when[question.id] = condition
+            if question.ask_when is not None:
+                self.optional_condition(raw, "ask_when", question.id, file, self.kb.ask_when)
+
+    def optional_condition(self, raw: Any, field: str, entry_id: str, file: str, into: dict) -> None:
+        """An entry's optional condition (`ask_when`, `applies_when`), parsed into `into` by its id."""
+        condition, problems = parse_condition(raw[field], file, entry_id, line_of(raw, (field,)), field)
+        self.problems.extend(problems)
+        if condition is not None:
+            into[entry_id] = condition
 
     def load_rules(self) -> None:
         for spec, raw, file, line in self.entries(self.files("rules/*.yaml"), "rules", RuleSpec):
@@ -134,14 +135,8 @@ class _Reader:
         for item, raw, file, line in self.entries(self.files("not_encoded.yaml"), "not_encoded", NotEncoded):
             self.kb.not_encoded.append(item)
             self.kb.locations[item.id] = Located(file, line)
-            if item.applies_when is None:
-                continue
-            condition, problems = parse_condition(
-                raw["applies_when"], file, item.id, line_of(raw, ("applies_when",)), "applies_when"
-            )
-            self.problems.extend(problems)
-            if condition is not None:
-                self.kb.applies_when[item.id] = condition
+            if item.applies_when is not None:
+                self.optional_condition(raw, "applies_when", item.id, file, self.kb.applies_when)
 
     def load_jurisdictions(self) -> None:
         raw = []

@@ -525,39 +525,24 @@ class _Checker:
             if deadline is None:
                 continue
             where = self.at(measure.id)
-            for name in deadline.counts_from:
-                question = self.kb.questions.get(name)
-                if question is None or question.type not in ("date", "datetime"):
-                    self.add(
-                        where,
-                        measure.id,
-                        "deadline.from",
-                        f"'{name}' must be a date or datetime question",
-                        self.kb.questions,
-                        name,
-                    )
-            for name in deadline.met_by:
-                question = self.kb.questions.get(name)
-                if question is None or question.type not in ("date", "datetime", "yes_no"):
-                    self.add(
-                        where,
-                        measure.id,
-                        "deadline.met_by",
-                        f"'{name}' must be a date, datetime or yes/no question",
-                        self.kb.questions,
-                        name,
-                    )
-            for name in deadline.ended_by:
-                question = self.kb.questions.get(name)
-                if question is None or question.type not in ("date", "datetime"):
-                    self.add(
-                        where,
-                        measure.id,
-                        "deadline.ended_by",
-                        f"'{name}' must be a date or datetime question",
-                        self.kb.questions,
-                        name,
-                    )
+            # What each field of a deadline names: the questions it counts from, is met by, is ended by.
+            fields = (
+                ("from", deadline.counts_from, ("date", "datetime"), "a date or datetime"),
+                ("met_by", deadline.met_by, ("date", "datetime", "yes_no"), "a date, datetime or yes/no"),
+                ("ended_by", deadline.ended_by, ("date", "datetime"), "a date or datetime"),
+            )
+            for field, names, types, kinds in fields:
+                for name in names:
+                    question = self.kb.questions.get(name)
+                    if question is None or question.type not in types:
+                        self.add(
+                            where,
+                            measure.id,
+                            f"deadline.{field}",
+                            f"'{name}' must be {kinds} question",
+                            self.kb.questions,
+                            name,
+                        )
             param = self.kb.parameters.get(deadline.param)
             if param is None or param.type != "integer":
                 self.add(
